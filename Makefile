@@ -1,0 +1,54 @@
+# make        — set everything up, update the catalogs, build every edition into build/
+# make test   — set up what the tests need too, and run them all
+# make bench  — benchmarks (not part of the tests)
+#
+# Debian packages are installed with apt-get when missing (as root, or through
+# sudo when it is available without a password); otherwise the exact
+# apt-get command to run is printed and make stops.
+
+PYTHON  ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMPS  := .stamps
+
+# fonts and the libraries WeasyPrint renders with
+DEBS_RUN  := fonts-noto-core fontconfig libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+# the real tools the tests prove outputs with
+DEBS_TEST := gettext poppler-utils epubcheck default-jre-headless po4a chromium
+
+.PHONY: all setup update build test bench fuzz clean distclean
+
+all: build
+
+setup: $(STAMPS)/venv debs-run
+
+debs-run:
+	@sh .ci/debs $(DEBS_RUN)
+
+debs-test:
+	@sh .ci/debs $(DEBS_TEST)
+
+$(STAMPS)/venv: pyproject.toml
+	@mkdir -p $(STAMPS)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+update: setup
+	$(BIN)/publish update
+
+build: update
+	$(BIN)/publish build
+
+test: setup debs-test
+	$(BIN)/python -m pytest -q
+
+bench: setup debs-test
+	$(BIN)/python bench/segmenters.py
+
+clean:
+	rm -rf build
+
+distclean: clean
+	rm -rf $(VENV) $(STAMPS)

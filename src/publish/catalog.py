@@ -1,0 +1,264 @@
+"""Units ↔ gettext catalogs (POT and PO), through polib.
+
+The model (units) knows nothing about files; this module turns units into a
+template, merges templates into translations without ever dropping a
+translation, and writes files in the exact form GNU ``msgcat --no-wrap``
+writes them, so a save in Poedit or Weblate does not churn diffs.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import polib
+
+from . import __version__
+from .config import Document, Project
+from .errors import PublishError
+from .files import write_atomic
+from .units import Unit
+
+FUZZY_CUTOFF = 0.6   # similarity (difflib ratio) for an old translation to be offered as fuzzy
+
+
+def _now() -> str:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    when = (_dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc) if epoch and epoch.isdigit()
+            else _dt.datetime.now(_dt.timezone.utc))
+    return when.strftime("%Y-%m-%d %H:%M%z")
+
+
+def _language_name(lang: str) -> str:
+    from babel import Locale
+    return Locale.parse(lang).get_display_name("en") or lang
+
+
+def plural_forms(lang: str) -> str:
+    from babel.messages.plurals import get_plural
+    return get_plural(lang).plural_forms
+
+
+# --- template ---------------------------------------------------------------------
+
+def template(project: Project, doc: Document, units: list[Unit]) -> polib.POFile:
+    pot = polib.POFile(wrapwidth=0)
+    pot.metadata = {
+        "Project-Id-Version": f"{doc.name}",
+        "Report-Msgid-Bugs-To": project.bugs_address,
+        "POT-Creation-Date": _now(),
+        "PO-Revision-Date": "YEAR-MO-DA HO:MI+ZONE",
+        "Last-Translator": "FULL NAME <EMAIL@ADDRESS>",
+        "Language-Team": "LANGUAGE <LL@li.org>",
+        "Language": "",
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        "X-Generator": f"publish {__version__}",
+        "X-Source-Language": project.source_language,
+    }
+    by_id: dict[str, polib.POEntry] = {}
+    for unit in units:
+        if not unit.translatable:
+            continue
+        ref = (doc.relsource, str(unit.line) if (project.line_numbers and unit.line) else "")
+        entry = by_id.get(unit.msgid)
+        if entry is None:
+            comment = unit.position
+            if unit.section:
+                comment = "section: " + " › ".join(s for s in unit.section if s) + "\n" + comment
+            entry = polib.POEntry(msgid=unit.msgid, msgstr="", occurrences=[], comment=comment)
+            by_id[unit.msgid] = entry
+            pot.append(entry)
+        if ref not in entry.occurrences:
+            entry.occurrences.append(ref)
+    return pot
+
+
+# --- merge ------------------------------------------------------------------------
+
+def _closest(msgid: str, candidates: list[polib.POEntry]) -> polib.POEntry | None:
+    best, best_ratio = None, FUZZY_CUTOFF
+    matcher = difflib.SequenceMatcher(autojunk=False)
+    matcher.set_seq2(msgid)
+    for cand in candidates:
+        matcher.set_seq1(cand.msgid)
+        if matcher.real_quick_ratio() < best_ratio or matcher.quick_ratio() < best_ratio:
+            continue
+        ratio = matcher.ratio()
+        if ratio > best_ratio:
+            best, best_ratio = cand, ratio
+    return best
+
+
+def merge(pot: polib.POFile, old: polib.POFile | None, lang: str) -> polib.POFile:
+    """The template with the translations of ``old`` carried over.
+
+    * same msgid (also from an obsolete entry, also after a move): kept as is;
+    * a changed unit: the closest old translation, marked fuzzy, with the old
+      source as ``#| msgid``;
+    * an old translation nobody took: kept as obsolete (``#~``), never dropped.
+    """
+    po = polib.POFile(wrapwidth=0)
+    old_entries = list(old) if old is not None else []
+    po.metadata = _header(pot, old, lang)
+    known = {}
+    for e in old_entries:
+        if e.msgid and (e.msgid not in known or (known[e.msgid].obsolete and not e.obsolete)):
+            known[e.msgid] = e
+    wanted = {e.msgid for e in pot}
+    used: set[str] = set()
+    for t in pot:
+        e = polib.POEntry(msgid=t.msgid, msgstr="", occurrences=list(t.occurrences), comment=t.comment)
+        prev = known.get(t.msgid)
+        if prev is not None and (prev.msgstr or prev.tcomment or prev.flags):
+            e.msgstr = prev.msgstr
+            e.tcomment = prev.tcomment
+            e.flags = list(prev.flags)
+            if "fuzzy" in prev.flags:
+                e.previous_msgid = prev.previous_msgid
+            used.add(t.msgid)
+        po.append(e)
+    orphans = [e for e in known.values() if e.msgid not in wanted and e.msgstr]
+    if orphans:
+        for e in po:
+            if e.msgstr:
+                continue
+            near = _closest(e.msgid, orphans)
+            if near is not None:
+                e.msgstr = near.msgstr
+                e.tcomment = near.tcomment
+                e.flags = [f for f in near.flags if f != "fuzzy"] + ["fuzzy"]
+                e.previous_msgid = near.msgid
+                used.add(near.msgid)
+    for e in old_entries:
+        if e.msgid in wanted or e.msgid in used or not e.msgstr or known.get(e.msgid) is not e:
+            continue
+        po.append(polib.POEntry(msgid=e.msgid, msgstr=e.msgstr, tcomment=e.tcomment,
+                                flags=list(e.flags), previous_msgid=e.previous_msgid, obsolete=True))
+    return po
+
+
+def _header(pot: polib.POFile, old: polib.POFile | None, lang: str) -> dict[str, str]:
+    meta = dict(pot.metadata)
+    if old is not None:
+        for key in ("PO-Revision-Date", "Last-Translator", "Language-Team"):
+            if old.metadata.get(key):
+                meta[key] = old.metadata[key]
+        for key, value in old.metadata.items():
+            if key.startswith("X-") and key not in meta:
+                meta[key] = value  # tools' own fields (Poedit, Weblate) survive
+    if meta.get("PO-Revision-Date", "").startswith("YEAR"):
+        meta["PO-Revision-Date"] = meta["POT-Creation-Date"]
+    if meta.get("Last-Translator", "").startswith("FULL NAME"):
+        meta["Last-Translator"] = ""
+    if meta.get("Language-Team", "").startswith("LANGUAGE"):
+        meta["Language-Team"] = _language_name(lang)
+    meta["Language"] = lang
+    meta["Plural-Forms"] = plural_forms(lang)
+    return meta
+
+
+# --- files ------------------------------------------------------------------------
+
+def render(po: polib.POFile) -> str:
+    """The text of a catalog as ``msgcat --no-wrap`` would write it."""
+    text = str(po)
+    # polib writes a blank line at the end; msgcat doesn't.
+    return text.rstrip("\n") + "\n"
+
+
+def read(path: Path, display: str | None = None) -> polib.POFile:
+    display = display or str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise PublishError("catalog does not exist", path=display) from None
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise PublishError("not UTF-8 (catalogs must be saved as UTF-8)", path=display, line=line) from None
+    charset = re.search(rb'"Content-Type:[^"]*charset=([A-Za-z0-9_.-]+)', raw)
+    if charset and charset.group(1).decode().lower().replace("_", "-") not in ("utf-8", "utf8"):
+        line = raw[: charset.start()].count(b"\n") + 1
+        raise PublishError(f"charset {charset.group(1).decode()} in the header: publish reads UTF-8 catalogs only",
+                           path=display, line=line)
+    try:
+        po = polib.pofile(raw.decode("utf-8"), wrapwidth=0, check_for_duplicates=True)
+    except (OSError, ValueError) as exc:
+        msg = str(exc)
+        m = re.search(r"line (\d+)", msg)
+        line = int(m.group(1)) if m else None
+        msg = re.sub(r"^Syntax error in po file \(line \d+\)", "PO syntax error", msg)
+        msg = re.sub(r"\s*\(line \d+\)", "", msg)
+        raise PublishError(msg.rstrip(".: ") or "unreadable catalog", path=display, line=line) from None
+    return po
+
+
+def same_content(a: str, b: str) -> bool:
+    """Equal but for the creation date, which must not change on its own."""
+    strip = re.compile(r'^"POT-Creation-Date: .*\\n"$|^"PO-Revision-Date: .*\\n"$', re.M)
+    return strip.sub("", a) == strip.sub("", b)
+
+
+def save(path: Path, po: polib.POFile, previous_text: str | None) -> bool:
+    """Write ``po`` unless only its dates would change; True when written."""
+    text = render(po)
+    if previous_text is not None and same_content(text, previous_text):
+        return False
+    return write_atomic(path, text)
+
+
+# --- statistics -------------------------------------------------------------------
+
+@dataclass
+class Stats:
+    units: int = 0
+    translated: int = 0
+    fuzzy: int = 0
+    untranslated: int = 0
+    words: int = 0
+    words_translated: int = 0
+    words_fuzzy: int = 0
+    obsolete: int = 0
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.translated / self.units if self.units else 100.0
+
+    @property
+    def words_untranslated(self) -> int:
+        return self.words - self.words_translated - self.words_fuzzy
+
+
+def words(msgid: str) -> int:
+    plain = re.sub(r"\]\([^)]*\)|\[\^\d+\]|[*_`\\]", " ", msgid)
+    return len([w for w in plain.split() if any(ch.isalnum() for ch in w)])
+
+
+def stats(po: polib.POFile) -> Stats:
+    s = Stats()
+    for e in po:
+        if e.obsolete:
+            s.obsolete += 1
+            continue
+        if not e.msgid:
+            continue
+        n = words(e.msgid)
+        s.units += 1
+        s.words += n
+        # as msgfmt counts: fuzzy only with a translation, empty is untranslated
+        if e.msgstr and "fuzzy" in e.flags:
+            s.fuzzy += 1
+            s.words_fuzzy += n
+        elif e.msgstr:
+            s.translated += 1
+            s.words_translated += n
+        else:
+            s.untranslated += 1
+    s.obsolete = len(po.obsolete_entries())
+    return s

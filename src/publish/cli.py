@@ -1,0 +1,117 @@
+"""The command line: parse options, call the library, print.
+
+Heavy libraries (WeasyPrint, pandoc wrappers) are imported inside the
+commands that need them, so ``publish --help`` stays fast.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import PublishError
+
+
+class _Group(click.Group):
+    """Turns PublishError into one line and exit 1; a traceback only with --debug."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except PublishError as exc:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            click.echo(f"publish: {exc}", err=True)
+            ctx.exit(1)
+        except KeyboardInterrupt:
+            click.echo("publish: interrupted", err=True)
+            ctx.exit(130)
+
+
+def _project(ctx):
+    from . import config
+    return config.load(ctx.obj["root"])
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-C", "--project", "root", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Project folder (default: the nearest folder with publish.yml).")
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.version_option(package_name="publish")
+@click.pass_context
+def main(ctx, root, debug):
+    """publish — a bilingual publishing and translation pipeline.
+
+    Typical day: `publish update` after the source changes, translators edit
+    translations/<lang>/<doc>.po, `publish status` to see progress,
+    `publish build` for the editions in build/.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj.update(root=root, debug=debug)
+
+
+@main.command()
+@click.option("-v", "--verbose", is_flag=True, help="Report what normalisation changed, line by line.")
+@click.argument("documents", nargs=-1)
+@click.pass_context
+def update(ctx, verbose, documents):
+    """Extract units from the sources and update the catalogs.
+
+    Writes translations/templates/<doc>.pot and merges it into
+    translations/<lang>/<doc>.po for every target language. Translations are
+    never lost: changed units become fuzzy, removed ones obsolete (#~).
+    """
+    from . import normalize
+    from .update import update as run
+    project = _project(ctx)
+    for result in run(project, list(documents) or None):
+        click.echo(f"{result.document}: {result.units} units, {result.entries} entries in the template")
+        for path in result.written:
+            click.echo(f"  wrote {path}")
+        for path in result.unchanged:
+            if verbose:
+                click.echo(f"  unchanged {path}")
+        if result.normalized:
+            totals: dict[str, int] = {}
+            for ch in result.normalized:
+                totals[ch.rule] = totals.get(ch.rule, 0) + ch.count
+            summary = ", ".join(f"{normalize.DESCRIPTIONS[r]}: {n}" for r, n in totals.items())
+            click.echo(f"  normalised: {summary}")
+            if verbose:
+                src = project.document(result.document).relsource
+                for ch in result.normalized:
+                    click.echo(f"    {src}:{ch.line}: {normalize.DESCRIPTIONS[ch.rule]} ×{ch.count}  «{ch.before}»")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.argument("documents", nargs=-1)
+@click.pass_context
+def status(ctx, as_json, documents):
+    """Translation progress per document and language."""
+    from .status import collect
+    project = _project(ctx)
+    rows = collect(project, list(documents) or None)
+    if as_json:
+        click.echo(json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+    from rich.progress_bar import ProgressBar
+    table = Table(title="Translation status", show_lines=False)
+    for col in ("document", "language", "units", "translated", "fuzzy", "untranslated", "words", "progress"):
+        table.add_column(col, justify="right" if col not in ("document", "language", "progress") else "left")
+    for r in rows:
+        s = r.stats
+        table.add_row(r.document, r.language, str(s.units), str(s.translated), str(s.fuzzy), str(s.untranslated),
+                      f"{s.words_translated}/{s.words}",
+                      ProgressBar(total=max(s.units, 1), completed=s.translated, width=20))
+    Console().print(table)
+    for r in rows:
+        click.echo(f"{r.document} {r.language}: {r.stats.percent:.1f}% translated")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,300 @@
+"""publish.yml → a validated Project.
+
+The file is read with PyYAML's node API rather than ``safe_load`` so that every
+error can name the line of the offending key or value.  The schema is declared
+once (``_SCHEMA``) and both validation and defaults come from it.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import yaml
+
+from .errors import PublishError
+
+CONFIG_NAME = "publish.yml"
+
+NORMALIZE_RULES = ("arabic_letters", "presentation_forms", "tatweel", "zwnj", "spaces")
+PAPER_SIZES = ("A5", "A4", "Letter")
+SEGMENTATIONS = ("sentence", "paragraph")
+
+
+@dataclass(frozen=True)
+class Document:
+    name: str
+    source: Path  # absolute
+    relsource: str  # as written in publish.yml, used in PO references
+
+
+@dataclass
+class Project:
+    root: Path
+    title: dict[str, str]
+    subtitle: dict[str, str]
+    author: dict[str, str]
+    organisation: dict[str, str]
+    source_language: str
+    target_languages: list[str]
+    documents: list[Document]
+    segmentation: str = "sentence"
+    abbreviations: list[str] = field(default_factory=list)
+    normalize: dict[str, bool] = field(default_factory=lambda: {r: True for r in NORMALIZE_RULES})
+    line_numbers: bool = True
+    paper: str = "A5"
+    pdf_ua: bool = False
+    date: str = ""
+    edition: str = ""
+    identifier: str = ""
+    bugs_address: str = ""
+    config_path: Path | None = None
+
+    @property
+    def translations_dir(self) -> Path:
+        return self.root / "translations"
+
+    @property
+    def build_dir(self) -> Path:
+        return self.root / "build"
+
+    def pot_path(self, doc: Document) -> Path:
+        return self.translations_dir / "templates" / f"{doc.name}.pot"
+
+    def po_path(self, doc: Document, lang: str) -> Path:
+        return self.translations_dir / lang / f"{doc.name}.po"
+
+    @property
+    def glossary_path(self) -> Path:
+        return self.translations_dir / "glossary.yml"
+
+    def document(self, name: str) -> Document:
+        for d in self.documents:
+            if d.name == name:
+                return d
+        raise PublishError(f"no document named {name!r} in {CONFIG_NAME}")
+
+    def build_date(self) -> str:
+        """The edition date: publish.yml, else SOURCE_DATE_EPOCH, else today.
+
+        A fixed date is what makes two builds byte-identical."""
+        if self.date:
+            return self.date
+        epoch = os.environ.get("SOURCE_DATE_EPOCH")
+        if epoch and epoch.isdigit():
+            return _dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc).date().isoformat()
+        return _dt.date.today().isoformat()
+
+
+# --- schema -----------------------------------------------------------------
+
+class _Ctx:
+    def __init__(self, path: Path):
+        self.path = path
+
+    def fail(self, node: yaml.Node | None, message: str) -> PublishError:
+        line = node.start_mark.line + 1 if node is not None else None
+        return PublishError(message, path=self.path.name if self.path else CONFIG_NAME, line=line)
+
+
+def _scalar(ctx: _Ctx, node: yaml.Node, what: str, key: str) -> Any:
+    if not isinstance(node, yaml.ScalarNode):
+        raise ctx.fail(node, f"{key}: expected {what}, got a {'list' if isinstance(node, yaml.SequenceNode) else 'mapping'}")
+    return _construct(node)
+
+
+def _construct(node: yaml.ScalarNode) -> Any:
+    loader = yaml.SafeLoader("")
+    try:
+        return loader.construct_object(node, deep=True)
+    finally:
+        loader.dispose()
+
+
+def _str(ctx, node, key):
+    value = _scalar(ctx, node, "text", key)
+    if isinstance(value, (_dt.date,)):
+        return value.isoformat()
+    if not isinstance(value, str):
+        raise ctx.fail(node, f"{key}: expected text, got {type(value).__name__} {value!r}")
+    return value
+
+
+def _bool(ctx, node, key):
+    value = _scalar(ctx, node, "true or false", key)
+    if not isinstance(value, bool):
+        raise ctx.fail(node, f"{key}: expected true or false, got {value!r}")
+    return value
+
+
+def _choice(choices):
+    def check(ctx, node, key):
+        value = _str(ctx, node, key)
+        if value not in choices:
+            raise ctx.fail(node, f"{key}: {value!r} is not one of {', '.join(choices)}")
+        return value
+    return check
+
+
+def _language(ctx, node, key):
+    code = _str(ctx, node, key)
+    from babel import Locale, UnknownLocaleError
+    try:
+        Locale.parse(code)
+    except (UnknownLocaleError, ValueError):
+        raise ctx.fail(node, f"{key}: {code!r} is not a language code Babel knows") from None
+    return code
+
+
+def _list_of(item):
+    def check(ctx, node, key):
+        if not isinstance(node, yaml.SequenceNode):
+            raise ctx.fail(node, f"{key}: expected a list")
+        return [item(ctx, n, f"{key}[{i}]") for i, n in enumerate(node.value)]
+    return check
+
+
+def _mapping(ctx: _Ctx, node: yaml.Node, key: str, schema: dict[str, tuple[Callable, bool]]) -> dict:
+    if not isinstance(node, yaml.MappingNode):
+        raise ctx.fail(node, f"{key or 'publish.yml'}: expected a mapping of keys")
+    out: dict[str, Any] = {}
+    for knode, vnode in node.value:
+        name = _construct(knode) if isinstance(knode, yaml.ScalarNode) else None
+        if not isinstance(name, str) or name not in schema:
+            known = ", ".join(schema)
+            raise ctx.fail(knode, f"unknown key {(key + '.') if key else ''}{name} (known: {known})")
+        if name in out:
+            raise ctx.fail(knode, f"duplicate key {name}")
+        check, _ = schema[name]
+        out[name] = check(ctx, vnode, f"{key}.{name}" if key else name)
+    for name, (_, required) in schema.items():
+        if required and name not in out:
+            raise ctx.fail(node, f"missing required key {(key + '.') if key else ''}{name}")
+    return out
+
+
+def _texts(ctx, node, key):
+    """A text per language: ``{fa: …, en: …}``; a plain string means all languages."""
+    if isinstance(node, yaml.ScalarNode):
+        return {"*": _str(ctx, node, key)}
+    if not isinstance(node, yaml.MappingNode):
+        raise ctx.fail(node, f"{key}: expected text or a mapping of language → text")
+    out = {}
+    for knode, vnode in node.value:
+        lang = _language(ctx, knode, key)
+        out[lang] = _str(ctx, vnode, f"{key}.{lang}")
+    return out
+
+
+def _sub(schema):
+    return lambda ctx, node, key: _mapping(ctx, node, key, schema)
+
+
+_DOCUMENT = {"name": (_str, True), "source": (_str, True)}
+_NORMALIZE = {rule: (_bool, False) for rule in NORMALIZE_RULES}
+_CATALOG = {"line_numbers": (_bool, False), "bugs_address": (_str, False)}
+_PDF = {"paper": (_choice(PAPER_SIZES), False), "pdf_ua": (_bool, False)}
+
+_SCHEMA: dict[str, tuple[Callable, bool]] = {
+    "title": (_texts, True),
+    "subtitle": (_texts, False),
+    "author": (_texts, False),
+    "organisation": (_texts, False),
+    "date": (_str, False),
+    "edition": (_str, False),
+    "identifier": (_str, False),
+    "source_language": (_language, True),
+    "target_languages": (_list_of(_language), True),
+    "documents": (_list_of(_sub(_DOCUMENT)), True),
+    "segmentation": (_choice(SEGMENTATIONS), False),
+    "abbreviations": (_list_of(_str), False),
+    "normalize": (_sub(_NORMALIZE), False),
+    "catalog": (_sub(_CATALOG), False),
+    "pdf": (_sub(_PDF), False),
+}
+
+
+def find_root(start: Path | None = None) -> Path:
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+    raise PublishError(f"no {CONFIG_NAME} here or in any parent folder (run inside a publish project)")
+
+
+def load(root: Path | None = None) -> Project:
+    root = find_root(root)
+    path = root / CONFIG_NAME
+    ctx = _Ctx(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise PublishError(f"not UTF-8 text ({exc.reason})", path=CONFIG_NAME) from None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise PublishError(f"invalid YAML: {exc.problem or exc.context}", path=CONFIG_NAME,
+                           line=mark.line + 1 if mark else None) from None
+    if node is None:
+        raise PublishError("the file is empty", path=CONFIG_NAME)
+    data = _mapping(ctx, node, "", _SCHEMA)
+
+    # cross-field checks, still with lines
+    nodes = {_construct(k): v for k, v in node.value}
+    src = data["source_language"]
+    if src in data["target_languages"]:
+        raise ctx.fail(nodes["target_languages"], f"target_languages: {src} is the source language")
+    if len(set(data["target_languages"])) != len(data["target_languages"]):
+        raise ctx.fail(nodes["target_languages"], "target_languages: a language is listed twice")
+    documents = []
+    for dnode, d in zip(nodes["documents"].value, data["documents"]):
+        if not d["name"].replace("-", "").replace("_", "").isalnum():
+            raise ctx.fail(dnode, f"documents: name {d['name']!r} must be letters, digits, - or _")
+        if any(x.name == d["name"] for x in documents):
+            raise ctx.fail(dnode, f"documents: {d['name']!r} is listed twice")
+        source = (root / d["source"]).resolve()
+        if not source.is_file():
+            raise ctx.fail(dnode, f"documents: source file {d['source']} does not exist")
+        documents.append(Document(d["name"], source, Path(d["source"]).as_posix()))
+    if not documents:
+        raise ctx.fail(nodes["documents"], "documents: at least one document is needed")
+
+    normalize = {r: True for r in NORMALIZE_RULES}
+    normalize.update(data.get("normalize", {}))
+    catalog = data.get("catalog", {})
+    pdf = data.get("pdf", {})
+    return Project(
+        root=root,
+        title=data["title"],
+        subtitle=data.get("subtitle", {}),
+        author=data.get("author", {}),
+        organisation=data.get("organisation", {}),
+        source_language=src,
+        target_languages=data["target_languages"],
+        documents=documents,
+        segmentation=data.get("segmentation", "sentence"),
+        abbreviations=data.get("abbreviations", []),
+        normalize=normalize,
+        line_numbers=catalog.get("line_numbers", True),
+        bugs_address=catalog.get("bugs_address", ""),
+        paper=pdf.get("paper", "A5"),
+        pdf_ua=pdf.get("pdf_ua", False),
+        date=data.get("date", ""),
+        edition=data.get("edition", ""),
+        identifier=data.get("identifier", ""),
+        config_path=path,
+    )
+
+
+def text_for(texts: dict[str, str], lang: str, fallback: str | None = None) -> str:
+    """Pick the text for ``lang`` from a per-language mapping."""
+    if lang in texts:
+        return texts[lang]
+    if "*" in texts:
+        return texts["*"]
+    if fallback and fallback in texts:
+        return texts[fallback]
+    return ""

@@ -1,0 +1,21 @@
+"""The one exception type users read.
+
+Anything the user can fix (bad input, a missing tool or font) is raised as a
+PublishError; the CLI prints it as one line ``file:line: message`` and exits
+with status 1.  Everything else is a bug and keeps its traceback.
+"""
+from __future__ import annotations
+
+
+class PublishError(Exception):
+    def __init__(self, message: str, path: str | None = None, line: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.path = str(path) if path is not None else None
+        self.line = line
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path:
+            where = self.path + (f":{self.line}" if self.line else "") + ": "
+        return where + self.message

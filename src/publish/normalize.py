@@ -1,0 +1,114 @@
+"""Persian normalisation: pure functions on text, each rule switchable.
+
+Conservative on purpose.  The report mixes Arabic and Persian letter forms and
+has no ZWNJ at all, so we unify letters and remove only ZWNJs that cannot be
+meaningful (next to a space, at a word edge, doubled); we never insert ZWNJ or
+change spelling (``میشود`` stays ``میشود``).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+ZWNJ = "\u200c"
+
+_ARABIC_LETTERS = str.maketrans({"\u064a": "\u06cc", "\u0643": "\u06a9", "\u0649": "\u06cc"})
+_PRESENTATION = re.compile("[\ufb50-\ufdff\ufe70-\ufefe]")
+_TATWEEL = "\u0640"
+# Horizontal white space, including no-break and the Unicode spaces, but not ZWNJ.
+_SPACE_CLASS = "[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]"
+_SPACE_RUN = re.compile(_SPACE_CLASS + "{2,}")
+_ZWNJ_RUN = re.compile(ZWNJ + "{2,}")
+_ZWNJ_AT_SPACE = re.compile(f"{ZWNJ}+(?={_SPACE_CLASS})|(?<={_SPACE_CLASS}){ZWNJ}+")
+_ZWNJ_AT_EDGE = re.compile(f"^{ZWNJ}+|{ZWNJ}+$")
+
+
+def _presentation_forms(text: str) -> str:
+    return _PRESENTATION.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+
+
+def _arabic_letters(text: str) -> str:
+    return text.translate(_ARABIC_LETTERS)
+
+
+def _tatweel(text: str) -> str:
+    return text.replace(_TATWEEL, "")
+
+
+def _zwnj(text: str) -> str:
+    text = _ZWNJ_RUN.sub(ZWNJ, text)
+    text = _ZWNJ_AT_SPACE.sub("", text)
+    return _ZWNJ_AT_EDGE.sub("", text)
+
+
+def _spaces(text: str) -> str:
+    return _SPACE_RUN.sub(" ", text)
+
+
+# Order matters: presentation forms decompose to Arabic letters that the
+# letter rule then makes Persian.
+RULES = {
+    "presentation_forms": _presentation_forms,
+    "arabic_letters": _arabic_letters,
+    "tatweel": _tatweel,
+    "zwnj": _zwnj,
+    "spaces": _spaces,
+}
+
+DESCRIPTIONS = {
+    "presentation_forms": "Arabic presentation forms → base letters",
+    "arabic_letters": "Arabic ي ك ى → Persian ی ک",
+    "tatweel": "tatweel ـ removed",
+    "zwnj": "stray or doubled ZWNJ removed",
+    "spaces": "runs of spaces collapsed",
+}
+
+
+def normalize(text: str, rules: dict[str, bool]) -> str:
+    for name, rule in RULES.items():
+        if rules.get(name, True):
+            text = rule(text)
+    return text
+
+
+@dataclass(frozen=True)
+class Change:
+    line: int
+    rule: str
+    count: int
+    before: str
+    after: str
+
+
+def _diff_count(before: str, after: str) -> int:
+    if len(before) == len(after):
+        return sum(a != b for a, b in zip(before, after))
+    return abs(len(before) - len(after)) or 1
+
+
+def report(text: str, rules: dict[str, bool]) -> list[Change]:
+    """What each enabled rule would change, line by line, in raw source text."""
+    changes = []
+    for lineno, line in enumerate(text.splitlines(), 1):
+        for name, rule in RULES.items():
+            if not rules.get(name, True):
+                continue
+            if name == "spaces":
+                # Leading indentation is Markdown structure, not a run of spaces.
+                body = line.lstrip(" \t")
+                new = line[: len(line) - len(body)] + rule(body.rstrip(" \t"))
+                cmp_line = line.rstrip(" \t")
+            else:
+                new, cmp_line = rule(line), line
+            if new != cmp_line:
+                changes.append(Change(lineno, name, _diff_count(cmp_line, new), _sample(cmp_line, new), ""))
+            line = new if name != "spaces" else line
+    return changes
+
+
+def _sample(before: str, after: str) -> str:
+    """A short excerpt around the first difference, for the verbose report."""
+    i = next((k for k, (a, b) in enumerate(zip(before, after)) if a != b), min(len(before), len(after)))
+    start = max(0, i - 12)
+    return before[start:i + 12].replace(ZWNJ, "[ZWNJ]").strip()

@@ -1,0 +1,376 @@
+"""Document tree ↔ translatable units.
+
+One walker visits every block pandoc can produce and hands each run of inline
+text to a callback; extraction and assembly are two callbacks over the same
+walk, so they can never disagree about what a unit is.
+
+A unit's text is its inline content written as Markdown inline syntax
+(``**همه**``, ``[متن](url)``, ``[^1]``) so translators can see and move the
+markup; footnotes become units of their own.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Callable
+
+from . import segment
+from .tree import SPACE_LIKE, Block, Inline, first_line, stringify
+
+# --- units ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Unit:
+    msgid: str
+    line: int | None
+    kind: str              # heading, paragraph, list item, table cell, footnote N, …
+    section: tuple[str, ...]  # heading path
+    paragraph: int         # text block number in the document, from 1
+    index: int             # sentence i …
+    count: int             # … of k
+    translatable: bool
+
+    @property
+    def position(self) -> str:
+        where = f"{self.kind}, paragraph {self.paragraph}" if self.kind != "paragraph" else f"paragraph {self.paragraph}"
+        if self.count > 1 or self.kind not in ("heading",):
+            where += f", sentence {self.index} of {self.count}"
+        return where
+
+
+def has_words(msgid: str) -> bool:
+    """Whether a unit has anything for a translator: a letter outside URLs,
+    e-mail addresses, link targets and markup."""
+    text = re.sub(r"\]\([^)]*\)", "]", msgid)            # link targets
+    text = re.sub(r"\[\^\d+\]", "", text)                 # footnote refs
+    text = segment.mask_urls(text).replace("x", "")
+    text = re.sub(r"`[^`]*`", "", text)                   # inline code
+    return any(unicodedata.category(ch).startswith("L") for ch in text)
+
+
+# --- inline Markdown --------------------------------------------------------
+
+_ESCAPE = re.compile(r"([\\`*_\[\]<~^$])")
+_ENTITY = re.compile(r"&(?=#?\w+;)")
+
+
+def _escape(text: str) -> str:
+    return _ENTITY.sub(r"\\&", _ESCAPE.sub(r"\\\1", text))
+
+
+def _attr_md(attr) -> str:
+    ident, classes, kvs = attr
+    parts = ([f"#{ident}"] if ident else []) + [f".{c}" for c in classes]
+    parts += [f'{k}="{v}"' for k, v in kvs]
+    return "{" + " ".join(parts) + "}" if parts else ""
+
+
+def _delimit(mark: str, inner: list[Inline], notes: "_Notes") -> str:
+    # Emphasis cannot start or end with a space in CommonMark: move spaces out.
+    lead = trail = ""
+    while inner and inner[0]["t"] in SPACE_LIKE:
+        lead += " "
+        inner = inner[1:]
+    while inner and inner[-1]["t"] in SPACE_LIKE:
+        trail += " "
+        inner = inner[:-1]
+    return f"{lead}{mark}{to_markdown(inner, notes)}{mark}{trail}" if inner else lead + trail
+
+
+def _code(text: str) -> str:
+    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") or (text.startswith(" ") and text.endswith(" ") and text.strip()) else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def _target(url: str, title: str) -> str:
+    dest = f"<{url}>" if re.search(r"[\s()<>]", url) or not url else url
+    if title:
+        dest += ' "' + title.replace('"', '\\"') + '"'
+    return dest
+
+
+class _Notes:
+    """Numbers footnotes in document order and remembers them by number."""
+
+    def __init__(self):
+        self.count = 0
+        self.by_number: dict[int, Inline] = {}
+
+    def number(self, note: Inline) -> int:
+        key = id(note)
+        for n, el in self.by_number.items():
+            if id(el) == key:
+                return n
+        self.count += 1
+        self.by_number[self.count] = note
+        return self.count
+
+
+def to_markdown(inlines: list[Inline], notes: _Notes | None = None) -> str:
+    notes = notes or _Notes()
+    out: list[str] = []
+    for el in inlines:
+        t, c = el["t"], el.get("c")
+        if t == "Str":
+            out.append(_escape(c))
+        elif t in ("Space", "SoftBreak"):
+            out.append(" ")
+        elif t == "LineBreak":
+            out.append("\\\n")
+        elif t == "Emph":
+            out.append(_delimit("*", c, notes))
+        elif t == "Strong":
+            out.append(_delimit("**", c, notes))
+        elif t == "Strikeout":
+            out.append(_delimit("~~", c, notes))
+        elif t == "Superscript":
+            out.append(_delimit("^", c, notes))
+        elif t == "Subscript":
+            out.append(_delimit("~", c, notes))
+        elif t == "SmallCaps":
+            out.append(f"[{to_markdown(c, notes)}]{{.smallcaps}}")
+        elif t == "Underline":
+            out.append(f"[{to_markdown(c, notes)}]{{.underline}}")
+        elif t == "Quoted":
+            q = '"' if c[0]["t"] == "DoubleQuote" else "'"
+            out.append(q + to_markdown(c[1], notes) + q)
+        elif t == "Code":
+            out.append(_code(c[1]) + _attr_md(c[0]))
+        elif t == "Math":
+            d = "$$" if c[0]["t"] == "DisplayMath" else "$"
+            out.append(f"{d}{c[1]}{d}")
+        elif t == "RawInline":
+            out.append(_code(c[1]) + "{=" + c[0] + "}")
+        elif t == "Link":
+            out.append(f"[{to_markdown(c[1], notes)}]({_target(*c[2])}){_attr_md(c[0])}")
+        elif t == "Image":
+            out.append(f"![{to_markdown(c[1], notes)}]({_target(*c[2])}){_attr_md(c[0])}")
+        elif t == "Span":
+            out.append(f"[{to_markdown(c[1], notes)}]{_attr_md(c[0]) or '{}'}")
+        elif t == "Note":
+            out.append(f"[^{notes.number(el)}]")
+        elif t == "Cite":
+            out.append(to_markdown(c[1], notes))
+    return "".join(out)
+
+
+# --- segmentation of inline runs ---------------------------------------------
+
+def _split_text(el: Inline) -> str:
+    """Text of one inline for the sentence splitter: code, math and raw
+    content masked (their punctuation ends nothing), footnotes zero-width."""
+    t, c = el["t"], el.get("c")
+    if t == "Str":
+        return c
+    if t in ("Space", "SoftBreak"):
+        return " "
+    if t == "LineBreak":
+        return "\n"
+    if t in ("Code", "Math", "RawInline"):
+        return "x" * max(1, len(c[1]))
+    if t in ("Image", "Cite"):
+        return "x"
+    if t == "Note":
+        return ""
+    if t == "Quoted":
+        return '"' + "".join(_split_text(x) for x in c[1]) + '"'
+    if t in ("Link", "Span"):
+        return "".join(_split_text(x) for x in c[1])
+    return "".join(_split_text(x) for x in c)
+
+
+def sentences(inlines: list[Inline], abbreviations=(), by_sentence=True) -> tuple[list[list[Inline]], list[Inline]]:
+    """Cut an inline run into sentences at top-level spaces.
+
+    Returns the pieces and the separators between them (kept so that the tree
+    can be rebuilt exactly).  A boundary that falls inside emphasis or a link
+    is not taken: the sentences stay one unit rather than break the markup.
+    """
+    lead, trail = 0, len(inlines)
+    while lead < trail and inlines[lead]["t"] in SPACE_LIKE:
+        lead += 1
+    while trail > lead and inlines[trail - 1]["t"] in SPACE_LIKE:
+        trail -= 1
+    body = inlines[lead:trail]
+    if not by_sentence or not body:
+        return ([body] if body else []), []
+    starts, texts, pos = [], [], 0
+    for el in body:
+        text = _split_text(el)
+        starts.append(pos)
+        texts.append(text)
+        pos += len(text)
+    cuts = set()
+    for cut in segment.boundaries("".join(texts), abbreviations):
+        # the element holding the last white space before the new sentence
+        i = max(k for k, s in enumerate(starts) if s <= cut - 1)
+        if body[i]["t"] in SPACE_LIKE:
+            cuts.add(i)
+    pieces, seps, current = [], [], []
+    for i, el in enumerate(body):
+        if i in cuts:
+            pieces.append(current)
+            seps.append(el)
+            current = []
+        else:
+            current.append(el)
+    pieces.append(current)
+    return pieces, seps
+
+
+# --- the walk -----------------------------------------------------------------
+
+OnText = Callable[[list[Inline], "Context"], list[Inline]]
+
+
+@dataclass
+class Context:
+    kind: str
+    section: tuple[str, ...]
+    split: bool
+    paragraph: int = 0
+
+
+@dataclass
+class Walker:
+    """Visits every inline run of a block list, in document order, and
+    rebuilds the blocks from what ``on_text`` returns."""
+
+    on_text: OnText
+    section: list[str] = field(default_factory=list)
+    paragraph: int = 0
+
+    def blocks(self, blocks: list[Block], kind: str = "paragraph") -> list[Block]:
+        return [self.block(b, kind) for b in blocks]
+
+    def text(self, inlines: list[Inline], kind: str, split: bool) -> list[Inline]:
+        self.paragraph += 1
+        ctx = Context(kind, tuple(self.section), split, self.paragraph)
+        return self.on_text(inlines, ctx)
+
+    def block(self, b: Block, kind: str) -> Block:
+        t, c = b["t"], b.get("c")
+        extra = {k: v for k, v in b.items() if k.startswith("_")}
+        new = self._block(t, c, kind)
+        return {"t": t, **({"c": new} if "c" in b else {}), **extra}
+
+    def _block(self, t, c, kind):
+        if t in ("Para", "Plain"):
+            return self.text(c, kind, True)
+        if t == "Header":
+            level, attr, inl = c
+            new = self.text(inl, "heading" if not kind.startswith("footnote") else kind, False)
+            del self.section[level - 1:]
+            self.section.extend([""] * (level - 1 - len(self.section)))
+            self.section.append(stringify(new if new else inl))
+            return [level, attr, new]
+        if t == "BlockQuote":
+            return self.blocks(c, "quotation" if kind == "paragraph" else kind)
+        if t == "BulletList":
+            return [self.blocks(item, self._sub(kind, "list item")) for item in c]
+        if t == "OrderedList":
+            return [c[0], [self.blocks(item, self._sub(kind, "list item")) for item in c[1]]]
+        if t == "DefinitionList":
+            return [[self.text(term, self._sub(kind, "term"), False),
+                     [self.blocks(d, self._sub(kind, "definition")) for d in defs]]
+                    for term, defs in c]
+        if t == "LineBlock":
+            return [self.text(line, self._sub(kind, "line"), False) for line in c]
+        if t == "Div":
+            return [c[0], self.blocks(c[1], kind)]
+        if t == "Figure":
+            return [c[0], self._caption(c[1], kind), self.blocks(c[2], kind)]
+        if t == "Table":
+            attr, caption, specs, head, bodies, foot = c
+            return [attr, self._caption(caption, kind), specs,
+                    [head[0], self._rows(head[1], kind)],
+                    [[bd[0], bd[1], self._rows(bd[2], kind), self._rows(bd[3], kind)] for bd in bodies],
+                    [foot[0], self._rows(foot[1], kind)]]
+        return c  # CodeBlock, RawBlock, HorizontalRule: kept, never translated
+
+    @staticmethod
+    def _sub(kind: str, inner: str) -> str:
+        return kind if kind.startswith("footnote") else inner
+
+    def _caption(self, caption, kind):
+        short, blocks = caption
+        return [short, self.blocks(blocks, self._sub(kind, "caption"))]
+
+    def _rows(self, rows, kind):
+        return [[row[0], [[cell[0], cell[1], cell[2], cell[3], self.blocks(cell[4], self._sub(kind, "table cell"))]
+                          for cell in row[1]]] for row in rows]
+
+
+# --- extraction ----------------------------------------------------------------
+
+def extract(blocks: list[Block], by_sentence: bool = True, abbreviations=()) -> list[Unit]:
+    """The units of a document, in reading order (footnotes after the
+    sentence that calls them)."""
+    units: list[Unit] = []
+    notes = _Notes()
+    walker: Walker
+
+    def on_text(inlines, ctx: Context):
+        pieces, _ = sentences(inlines, abbreviations, by_sentence and ctx.split)
+        for i, piece in enumerate(pieces, 1):
+            msgid = to_markdown(piece, notes)
+            line = first_line(piece)
+            units.append(Unit(msgid, line, ctx.kind, ctx.section, ctx.paragraph, i, len(pieces), has_words(msgid)))
+            for el in _notes_in(piece):
+                n = notes.number(el)
+                saved = walker.section
+                walker.section = list(ctx.section)
+                walker.blocks(el["c"], f"footnote {n}")
+                walker.section = saved
+        return inlines
+
+    walker = Walker(on_text)
+    walker.blocks(blocks)
+    return units
+
+
+def _notes_in(inlines: list[Inline]):
+    for el in inlines:
+        if el["t"] == "Note":
+            yield el
+        elif el["t"] in ("Emph", "Strong", "Strikeout", "Superscript", "Subscript", "SmallCaps", "Underline"):
+            yield from _notes_in(el["c"])
+        elif el["t"] in ("Link", "Span", "Quoted"):
+            yield from _notes_in(el["c"][1])
+
+
+# --- rebuild -------------------------------------------------------------------
+
+Translate = Callable[[Unit, list[Inline], dict[int, Inline]], list[Inline]]
+
+
+def rebuild(blocks: list[Block], translate: Translate, by_sentence: bool = True, abbreviations=()) -> list[Block]:
+    """Rebuild ``blocks`` with each unit replaced by ``translate(unit,
+    source_inlines, notes)``; ``notes`` maps the footnote numbers in the unit
+    to their Note elements, already rebuilt, for the translation to place."""
+    notes = _Notes()
+    walker: Walker
+
+    def on_text(inlines, ctx: Context):
+        pieces, seps = sentences(inlines, abbreviations, by_sentence and ctx.split)
+        out: list[Inline] = []
+        for i, piece in enumerate(pieces, 1):
+            msgid = to_markdown(piece, notes)
+            unit = Unit(msgid, first_line(piece), ctx.kind, ctx.section, ctx.paragraph, i, len(pieces), has_words(msgid))
+            rebuilt: dict[int, Inline] = {}
+            for el in _notes_in(piece):
+                n = notes.number(el)
+                saved = walker.section
+                walker.section = list(ctx.section)
+                rebuilt[n] = {**el, "c": walker.blocks(el["c"], f"footnote {n}")}
+                walker.section = saved
+            if i > 1:
+                out.append(seps[i - 2])
+            out.extend(translate(unit, piece, rebuilt))
+        return out
+
+    walker = Walker(on_text)
+    return walker.blocks(blocks)
