@@ -113,5 +113,36 @@ def status(ctx, as_json, documents):
         click.echo(f"{r.document} {r.language}: {r.stats.percent:.1f}% translated")
 
 
+@main.command()
+@click.option("-e", "--edition", "editions", multiple=True, help="Only this edition (fa, en, fa-en …); repeatable.")
+@click.option("-f", "--format", "formats", multiple=True, type=click.Choice(["html", "epub", "pdf"]),
+              help="Only this format; repeatable.")
+@click.option("--strict", is_flag=True, help="Fail if any unit is untranslated or fuzzy.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+@click.argument("documents", nargs=-1)
+@click.pass_context
+def build(ctx, editions, formats, strict, quiet, documents):
+    """Assemble the editions into build/<edition>/<document>.<format>.
+
+    Untranslated and fuzzy units are printed in the original and marked,
+    unless --strict is given.
+    """
+    from .build import build as run
+    project = _project(ctx)
+
+    def report(out):
+        if not quiet:
+            click.echo(f"  {'wrote' if out.written else 'unchanged'} {out.path}")
+
+    result = run(project, list(editions) or None, list(formats) or None, list(documents) or None,
+                 strict=strict, on_output=report)
+    if not quiet:
+        for (doc, lang), p in sorted(result.progress.items()):
+            note = f"{doc} {lang}: {p.translated}/{p.units} units translated"
+            if p.untranslated or p.fuzzy:
+                note += f"; {p.untranslated} untranslated and {p.fuzzy} fuzzy shown in the original"
+            click.echo(note)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,441 @@
+"""Source tree + catalog → the tree of an edition.
+
+Three kinds of edition per target language: the source (``fa``), the
+translation (``en``) and the bilingual parallel text (``fa-en``).  A
+translation is inline Markdown and nothing more: it is parsed with an inline
+reader and then passed through an allow-list, so no raw HTML, image, block or
+script can come from a PO file.
+"""
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from dataclasses import dataclass, field
+
+import polib
+
+from . import catalog, units
+from .config import Document, Project, text_for
+from .errors import PublishError
+from .source import Source, run_pandoc
+from .tree import SPACE_LIKE
+
+# The translation reader: CommonMark inline syntax plus the few extensions a
+# translator needs (strikeout, sub/superscript, spans for small caps); no raw
+# HTML or raw blocks, no tables or lists (a translation is one paragraph).
+TRANSLATION_FORMAT = ("commonmark_x-smart-emoji-raw_html-raw_attribute-yaml_metadata_block"
+                      "-fenced_divs-pipe_tables-definition_lists-alerts-task_lists"
+                      "-implicit_header_references-footnotes-attributes+bracketed_spans")
+
+SAFE_SCHEMES = ("http", "https", "mailto")
+# Bidirectional overrides and isolates can reorder what a reader sees
+# (Trojan Source); LRM/RLM/ALM are legitimate in Persian and stay.
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
+_PRIVATE = re.compile("[\ue000-\uf8ff]")
+_FOOTREF = re.compile(r"\[\^(\d+)\]")
+_SEPARATOR = "\ue002"
+_PERSIAN_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩٫٬", "01234567890123456789.,")
+
+
+def direction(lang: str) -> str:
+    """'rtl' or 'ltr', from Babel's locale data rather than a list of our own."""
+    from babel import Locale
+    return "rtl" if Locale.parse(lang).character_order == "right-to-left" else "ltr"
+
+
+def language_name(lang: str, in_lang: str) -> str:
+    from babel import Locale
+    return Locale.parse(lang).get_display_name(in_lang) or lang
+
+
+@dataclass(frozen=True)
+class Edition:
+    name: str                 # fa, en, fa-en
+    languages: tuple[str, ...]
+
+    @property
+    def lang(self) -> str:
+        """The language of the edition's frame (title page, colophon)."""
+        return self.languages[-1]
+
+    @property
+    def bilingual(self) -> bool:
+        return len(self.languages) > 1
+
+
+def editions(project: Project) -> list[Edition]:
+    src = project.source_language
+    out = [Edition(src, (src,))]
+    for lang in project.target_languages:
+        out.append(Edition(lang, (lang,)))
+        out.append(Edition(f"{src}-{lang}", (src, lang)))
+    return out
+
+
+@dataclass
+class Progress:
+    units: int = 0
+    translated: int = 0
+    fuzzy: int = 0
+    untranslated: int = 0
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.translated / self.units if self.units else 100.0
+
+
+@dataclass
+class Assembled:
+    document: Document
+    edition: Edition
+    blocks: list
+    meta: dict[str, str]
+    progress: dict[str, Progress] = field(default_factory=dict)
+
+
+# --- translations -----------------------------------------------------------------
+
+def _prepare(msgstr: str) -> str:
+    text = BIDI_CONTROLS.sub("", _PRIVATE.sub("", msgstr))
+    text = re.sub(r"\s*\n\s*", " ", text).strip()
+    text = _FOOTREF.sub(lambda m: f"\ue000{m.group(1)}\ue001", text)
+    # A translation is one paragraph: neutralise what would start a block.
+    if re.match(r"(#{1,6}(\s|$)|[-+*>|:~=]|\d{1,9}[.)](\s|$)|`{3}|~{3}|\s{4})", text):
+        text = "\\" + text if not text[0].isdigit() else re.sub(r"^(\d+)([.)])", r"\1\\\2", text)
+    if re.match(r"\[[^\]]*\]:", text):
+        text = "\\" + text
+    return text
+
+
+def parse_translations(texts: list[str]) -> list[list]:
+    """Inline trees for many translations with one pandoc run."""
+    if not texts:
+        return []
+    prepared = [_prepare(t) for t in texts]
+    joined = f"\n\n{_SEPARATOR}\n\n".join(p or _SEPARATOR + _SEPARATOR for p in prepared)
+    parsed = _split_batch(_parse(joined), len(prepared))
+    if parsed is None:  # something spilled across the separators: one at a time
+        parsed = [_split_batch(_parse(p), 1)[0] if p else [] for p in prepared]
+    return [_sanitise(p) for p in parsed]
+
+
+def _parse(markdown: str) -> list:
+    return json.loads(run_pandoc(["-f", TRANSLATION_FORMAT, "-t", "json"], markdown, "translations"))["blocks"]
+
+
+def _split_batch(blocks: list, expected: int) -> list[list] | None:
+    groups: list[list] = [[]]
+    for b in blocks:
+        if b["t"] == "Para" and b["c"] == [{"t": "Str", "c": _SEPARATOR}]:
+            groups.append([])
+        else:
+            groups[-1].append(b)
+    if len(groups) != expected:
+        return None
+    out = []
+    for g in groups:
+        inl: list = []
+        for b in g:
+            if inl:
+                inl.append({"t": "Space"})
+            inl.extend(_block_inlines(b))
+        if inl == [{"t": "Str", "c": _SEPARATOR + _SEPARATOR}]:
+            inl = []
+        out.append(inl)
+    return out
+
+
+def _block_inlines(block) -> list:
+    t, c = block["t"], block.get("c")
+    if t in ("Para", "Plain"):
+        return c
+    if t == "Header":
+        return c[2]
+    if t == "CodeBlock":
+        return [{"t": "Str", "c": c[1]}]
+    out: list = []
+    for el in _children_blocks(block):
+        if out:
+            out.append({"t": "Space"})
+        out.extend(_block_inlines(el))
+    return out
+
+
+def _children_blocks(block):
+    c = block.get("c")
+    if isinstance(c, list):
+        for x in c:
+            if isinstance(x, dict) and "t" in x:
+                yield x
+            elif isinstance(x, list):
+                yield from _children_blocks({"c": x})
+
+
+_KEEP = {"Str", "Space", "SoftBreak", "LineBreak", "Emph", "Strong", "Strikeout", "Superscript",
+         "Subscript", "SmallCaps", "Underline", "Quoted", "Code", "Math", "Link", "Image", "Span"}
+
+
+def _safe_url(url: str) -> bool:
+    url = url.strip()
+    if url.startswith("#"):
+        return True
+    m = re.match(r"([a-zA-Z][a-zA-Z0-9+.-]*):", url)
+    return bool(m) and m.group(1).lower() in SAFE_SCHEMES
+
+
+def _sanitise(inlines: list) -> list:
+    out: list = []
+    for el in inlines:
+        t, c = el["t"], el.get("c")
+        if t not in _KEEP:
+            if t == "RawInline":
+                out.append({"t": "Str", "c": c[1]})
+            elif t == "Cite":
+                out.extend(_sanitise(c[1]))
+            continue
+        if t == "Str":
+            out.append({"t": "Str", "c": BIDI_CONTROLS.sub("", c)})
+        elif t in ("Space", "SoftBreak", "LineBreak"):
+            out.append({"t": t})
+        elif t in ("Emph", "Strong", "Strikeout", "Superscript", "Subscript", "SmallCaps", "Underline"):
+            out.append({"t": t, "c": _sanitise(c)})
+        elif t == "Quoted":
+            out.append({"t": t, "c": [c[0], _sanitise(c[1])]})
+        elif t in ("Code", "Math"):
+            out.append({"t": t, "c": [["", [], []], c[1]] if t == "Code" else c})
+        elif t == "Link":
+            url, title = c[2]
+            if _safe_url(url):
+                out.append({"t": "Link", "c": [["", [], []], _sanitise(c[1]), [url.strip(), title]]})
+            else:
+                out.extend(_sanitise(c[1]))  # keep the words, drop the target
+        elif t == "Image":
+            out.append({"t": "Image", "c": [["", [], []], _sanitise(c[1]), c[2]]})  # checked against the source later
+        elif t == "Span":
+            classes = [k for k in c[0][1] if k in ("smallcaps", "underline")]
+            out.append({"t": "Span", "c": [["", classes, []], _sanitise(c[1])]})
+    return out
+
+
+def _images(inlines) -> set[str]:
+    found = set()
+    for el in _walk_inlines(inlines):
+        if el["t"] == "Image":
+            found.add(el["c"][2][0])
+    return found
+
+
+def _walk_inlines(inlines):
+    for el in inlines:
+        yield el
+        c = el.get("c")
+        if el["t"] in ("Emph", "Strong", "Strikeout", "Superscript", "Subscript", "SmallCaps", "Underline"):
+            yield from _walk_inlines(c)
+        elif el["t"] in ("Link", "Span", "Quoted", "Image"):
+            yield from _walk_inlines(c[1])
+
+
+def _place(inlines: list, notes: dict[int, dict], allowed_images: set[str], placed: set[int]) -> list:
+    """Put footnotes where the translator put ``[^N]``; images only if the
+    source sentence has the same image."""
+    out: list = []
+    for el in inlines:
+        t, c = el["t"], el.get("c")
+        if t == "Str" and "\ue000" in c:
+            pos = 0
+            for m in _PLACEHOLDER.finditer(c):
+                if m.start() > pos:
+                    out.append({"t": "Str", "c": c[pos:m.start()]})
+                n = int(m.group(1))
+                if n in notes and n not in placed:
+                    out.append(notes[n])
+                    placed.add(n)
+                pos = m.end()
+            rest = c[pos:].replace("\ue000", "").replace("\ue001", "")
+            if rest:
+                out.append({"t": "Str", "c": rest})
+        elif t == "Image":
+            if c[2][0] in allowed_images:
+                out.append(el)
+            else:
+                out.extend(_place(c[1], notes, allowed_images, placed))
+        elif t in ("Emph", "Strong", "Strikeout", "Superscript", "Subscript", "SmallCaps", "Underline"):
+            out.append({"t": t, "c": _place(c, notes, allowed_images, placed)})
+        elif t in ("Link", "Span", "Quoted"):
+            out.append({"t": t, "c": [c[0], _place(c[1], notes, allowed_images, placed), *c[2:]]})
+        else:
+            out.append(el)
+    return out
+
+
+def localise_digits(inlines: list, lang: str) -> list:
+    """Digits follow the edition: Latin digits where the language writes them."""
+    if lang in ("fa", "ar", "ps", "ur", "ckb"):
+        return inlines
+    out = []
+    for el in inlines:
+        if el["t"] == "Str":
+            out.append({**el, "c": el["c"].translate(_PERSIAN_DIGITS)})
+        elif el["t"] in ("Emph", "Strong", "Strikeout", "Superscript", "Subscript", "SmallCaps", "Underline"):
+            out.append({**el, "c": localise_digits(el["c"], lang)})
+        else:
+            out.append(el)
+    return out
+
+
+# --- editions -----------------------------------------------------------------
+
+@dataclass
+class Translations:
+    """A catalog ready for assembly: msgid → (inlines, state)."""
+    lang: str
+    entries: dict[str, tuple[list, str]]
+
+    @classmethod
+    def load(cls, project: Project, doc: Document, lang: str) -> "Translations":
+        path = project.po_path(doc, lang)
+        rel = str(path.relative_to(project.root))
+        if not path.exists():
+            return cls(lang, {})
+        po = catalog.read(path, rel)
+        active = [e for e in po if not e.obsolete and e.msgid and e.msgstr]
+        parsed = parse_translations([e.msgstr for e in active])
+        entries = {}
+        for e, inl in zip(active, parsed):
+            entries[e.msgid] = (inl, "fuzzy" if "fuzzy" in e.flags else "translated")
+        return cls(lang, entries)
+
+
+def build_tree(src: Source, project: Project, lang: str, tr: Translations | None,
+               mark_units: bool) -> tuple[list, Progress]:
+    """The source tree in ``lang``: each unit replaced by its translation,
+    or by the source marked untranslated/fuzzy when there is none."""
+    progress = Progress()
+    counter = [0]
+    src_dir = direction(project.source_language)
+
+    def translate(unit: units.Unit, piece: list, notes: dict) -> list:
+        counter[0] += 1
+        attrs = [["data-u", str(counter[0])]] if mark_units else []
+        if tr is None:  # the source edition
+            out = _place_notes_from_source(piece, notes)
+            return [{"t": "Span", "c": [["", ["u"], attrs], out]}] if mark_units else out
+        if not unit.translatable:
+            return localise_digits(_place_notes_from_source(piece, notes), lang)
+        progress.units += 1
+        found = tr.entries.get(unit.msgid)
+        if found and found[1] == "translated" and found[0]:
+            progress.translated += 1
+            placed: set[int] = set()
+            out = _place(found[0], notes, _images(piece), placed)
+            out += [notes[n] for n in sorted(notes) if n not in placed]  # a footnote is never lost
+            return [{"t": "Span", "c": [["", ["u"], attrs], out]}] if mark_units else out
+        state = "fuzzy" if found else "untranslated"
+        if state == "fuzzy":
+            progress.fuzzy += 1
+        else:
+            progress.untranslated += 1
+        out = _place_notes_from_source(piece, notes)
+        return [{"t": "Span", "c": [["", ["u", state], attrs + [["lang", project.source_language], ["dir", src_dir]]], out]}]
+
+    blocks = units.rebuild(src.blocks, translate, project.segmentation == "sentence", project.abbreviations)
+    return blocks, progress
+
+
+def _place_notes_from_source(piece: list, notes: dict) -> list:
+    if not notes:
+        return piece
+    out = []
+    for el in piece:
+        if el["t"] == "Note":
+            n = next((k for k, v in notes.items() if v.get("c") is not None and id(v) not in ()), None)
+        out.append(el)
+    # rebuilt notes replace the originals in order of appearance
+    rebuilt = iter(notes[k] for k in sorted(notes))
+    return _swap_notes(piece, rebuilt)
+
+
+def _swap_notes(inlines: list, rebuilt) -> list:
+    out = []
+    for el in inlines:
+        t, c = el["t"], el.get("c")
+        if t == "Note":
+            out.append(next(rebuilt, el))
+        elif t in ("Emph", "Strong", "Strikeout", "Superscript", "Subscript", "SmallCaps", "Underline"):
+            out.append({**el, "c": _swap_notes(c, rebuilt)})
+        elif t in ("Link", "Span", "Quoted"):
+            out.append({**el, "c": [c[0], _swap_notes(c[1], rebuilt), *c[2:]]})
+        else:
+            out.append(el)
+    return out
+
+
+def _prefix_ids(node, prefix: str) -> None:
+    if isinstance(node, list):
+        for x in node:
+            _prefix_ids(x, prefix)
+    elif isinstance(node, dict) and "t" in node:
+        c = node.get("c")
+        if node["t"] == "Header" and c[1][0]:
+            c[1][0] = prefix + c[1][0]
+        elif node["t"] in ("Div", "Span", "Table", "Figure", "CodeBlock", "Code") and c and c[0][0]:
+            c[0][0] = prefix + c[0][0]
+        _prefix_ids(c, prefix)
+
+
+def _div(lang: str, blocks: list, classes: list[str]) -> dict:
+    return {"t": "Div", "c": [["", classes, [["lang", lang], ["dir", direction(lang)]]], blocks]}
+
+
+def assemble(project: Project, doc: Document, edition: Edition, src: Source,
+             translations: dict[str, Translations]) -> Assembled:
+    progress: dict[str, Progress] = {}
+    if not edition.bilingual:
+        lang = edition.languages[0]
+        tr = None if lang == project.source_language else translations[lang]
+        blocks, prog = build_tree(src, project, lang, tr, mark_units=False)
+        if tr is not None:
+            progress[lang] = prog
+    else:
+        left, right = edition.languages
+        a, _ = build_tree(src, project, left, None, mark_units=True)
+        b, prog = build_tree(src, project, right, translations[right], mark_units=True)
+        _prefix_ids(b, f"{right}-")  # both sides come from one tree: ids must differ
+        progress[right] = prog
+        blocks = []
+        for x, y in zip(a, b):
+            if x["t"] in ("HorizontalRule",):
+                blocks.append(x)
+                continue
+            blocks.append({"t": "Div", "c": [["", ["pair"], []], [
+                _div(left, [x], ["side", "source"]), _div(right, [y], ["side", "target"])]]})
+    return Assembled(doc, edition, blocks, metadata(project, doc, edition, progress), progress)
+
+
+def metadata(project: Project, doc: Document, edition: Edition, progress: dict[str, Progress]) -> dict:
+    lang = edition.lang
+    src = project.source_language
+    base = project.identifier or f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'publish:' + doc.name)}"
+    ident = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, base + '#' + doc.name + '/' + edition.name)}"
+    meta = {
+        "title": text_for(project.title, lang, src),
+        "subtitle": text_for(project.subtitle, lang, src),
+        "author": text_for(project.author, lang, src),
+        "publisher": text_for(project.organisation, lang, src),
+        "lang": lang,
+        "dir": direction(lang),
+        "date": project.build_date(),
+        "identifier": ident,
+        "edition": project.edition,
+        "document": doc.name,
+        "edition-name": edition.name,
+    }
+    if edition.bilingual:
+        meta["title-source"] = text_for(project.title, src, src)
+        meta["subtitle-source"] = text_for(project.subtitle, src, src)
+        meta["author-source"] = text_for(project.author, src, src)
+    for l, p in progress.items():
+        meta["progress"] = p
+    return meta

@@ -1,0 +1,88 @@
+"""Edition tree → EPUB3, written by pandoc."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import tempfile
+from pathlib import Path
+
+from ..assemble import Assembled
+from ..errors import PublishError
+from ..source import pandoc_path
+from . import STYLES
+from .fonts import font_file
+from .labels import digits, label, long_date
+
+
+def _str(text: str) -> dict:
+    return {"t": "MetaString", "c": text}
+
+
+def _para(text: str, classes=()) -> dict:
+    inl = []
+    for i, word in enumerate(text.split(" ")):
+        if i:
+            inl.append({"t": "Space"})
+        inl.append({"t": "Str", "c": word})
+    return {"t": "Div", "c": [["", list(classes), []], [{"t": "Para", "c": inl}]]}
+
+
+def colophon_blocks(a: Assembled) -> list:
+    m, lang = a.meta, a.edition.lang
+    blocks = [{"t": "Header", "c": [1, ["colophon", ["unnumbered"], []], [{"t": "Str", "c": label(lang, "colophon")}]]},
+              _para(m["title"])]
+    if m.get("publisher"):
+        blocks.append(_para(m["publisher"]))
+    if m.get("edition"):
+        blocks.append(_para(f'{label(lang, "edition")}: {digits(m["edition"], lang)}'))
+    blocks.append(_para(f'{label(lang, "published")}: {long_date(m["date"], lang)}'))
+    for p in a.progress.values():
+        pct = str(int(p.percent)) if p.percent == int(p.percent) else f"{p.percent:.1f}"
+        blocks.append(_para(label(lang, "complete", percent=pct, translated=p.translated, units=p.units)))
+        if p.translated < p.units:
+            blocks.append(_para(label(lang, "missing")))
+    blocks.append(_para(m["identifier"], ["identifier"]))
+    blocks.append(_para(label(lang, "made_with")))
+    return [{"t": "Div", "c": [["", ["colophon"], []], blocks]}]
+
+
+def write(a: Assembled, target: Path) -> bytes:
+    m = a.meta
+    meta = {
+        "title": _str(m["title"]),
+        "lang": _str(m["lang"]),
+        "dir": _str(m["dir"]),
+        "date": _str(m["date"]),
+        "identifier": _str(m["identifier"]),
+        "creator": {"t": "MetaList", "c": [{"t": "MetaMap", "c": {"role": _str("author"), "text": _str(m["author"])}}]} if m.get("author") else _str(""),
+        "publisher": _str(m.get("publisher", "")),
+        "page-progression-direction": _str(m["dir"]),
+        "toc-title": _str(label(a.edition.lang, "contents")),
+    }
+    if m.get("subtitle"):
+        meta["subtitle"] = _str(m["subtitle"])
+    if a.edition.bilingual:
+        meta["title"] = _str(f'{m["title"]} — {m["title-source"]}')
+    doc = {"pandoc-api-version": [1, 23, 1, 1], "meta": meta, "blocks": a.blocks + colophon_blocks(a)}
+    css = (STYLES / "base.css").read_text(encoding="utf-8") + "\n" + (STYLES / "epub.css").read_text(encoding="utf-8")
+    langs = a.edition.languages
+    with tempfile.TemporaryDirectory(prefix="publish-epub-") as tmp:
+        css_path = Path(tmp) / "publish.css"
+        css_path.write_text(css, encoding="utf-8")
+        out = Path(tmp) / "out.epub"
+        args = [pandoc_path(), "-f", "json", "-t", "epub3", "-o", str(out), "--toc", "--split-level=1",
+                f"--css={css_path}", "--wrap=none"]
+        if "fa" in langs:
+            for style in ("", "bold"):
+                args.append(f"--epub-embed-font={font_file('Noto Naskh Arabic', style)}")
+        env = dict(os.environ)
+        # pandoc stamps the zip entries and dcterms:modified with this: fixed date, same bytes
+        env["SOURCE_DATE_EPOCH"] = str(int(dt.datetime.fromisoformat(m["date"]).replace(tzinfo=dt.timezone.utc).timestamp()))
+        proc = subprocess.run(args, input=json.dumps(doc, ensure_ascii=False).encode("utf-8"),
+                              capture_output=True, env=env, cwd=tmp, timeout=600)
+        if proc.returncode != 0:
+            err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise PublishError(f"pandoc could not write the EPUB: {err[-1] if err else proc.returncode}", path=str(target))
+        return out.read_bytes()

@@ -1,0 +1,152 @@
+"""Edition tree → one self-contained HTML page (screen) or print HTML (PDF)."""
+from __future__ import annotations
+
+import html
+import json
+import string
+
+from .. import __version__
+from ..assemble import Assembled, direction
+from ..source import run_pandoc
+from ..tree import stringify
+from . import STYLES, TEMPLATES
+from .labels import digits, label, long_date
+
+_e = html.escape
+
+
+def body_html(blocks: list, what: str) -> str:
+    doc = {"pandoc-api-version": [1, 23, 1, 1], "meta": {}, "blocks": blocks}
+    return run_pandoc(["-f", "json", "-t", "html5", "--wrap=none", "--email-obfuscation=none"],
+                      json.dumps(doc, ensure_ascii=False), what)
+
+
+def headings(blocks: list, depth: int = 3) -> list[tuple[int, str, str]]:
+    """(level, id, text) of the headings a reader navigates by; in a
+    bilingual edition those of the translation side."""
+    found = []
+
+    def visit(bs):
+        for b in bs:
+            if b["t"] == "Header" and b["c"][0] <= depth:
+                found.append((b["c"][0], b["c"][1][0], stringify(b["c"][2])))
+            elif b["t"] == "Div":
+                classes = b["c"][0][1]
+                if "source" in classes:
+                    continue
+                visit(b["c"][1])
+
+    visit(blocks)
+    return found
+
+
+def toc(a: Assembled) -> str:
+    items = headings(a.blocks)
+    if not items:
+        return ""
+    lang = a.edition.lang
+    lis = "\n".join(f'<li class="toc-{lvl}"><a href="#{_e(ident)}">{_e(text)}</a></li>' for lvl, ident, text in items)
+    return (f'<nav id="toc" role="doc-toc" aria-labelledby="toc-title">\n'
+            f'<h2 id="toc-title">{_e(label(lang, "contents"))}</h2>\n<ol>\n{lis}\n</ol>\n</nav>')
+
+
+def titlepage(a: Assembled) -> str:
+    m = a.meta
+    lang, src = a.edition.lang, a.edition.languages[0]
+    parts = []
+
+    def block(text_key: str, cls: str, in_lang: str | None = None):
+        text = m.get(text_key)
+        if not text:
+            return
+        attrs = f' lang="{in_lang}" dir="{direction(in_lang)}"' if in_lang else ""
+        parts.append(f'<p class="{cls}"{attrs}>{_e(text)}</p>')
+
+    if a.edition.bilingual:
+        block("title-source", "book-title source-title", src)
+        block("subtitle-source", "book-subtitle", src)
+    block("title", "book-title", lang if a.edition.bilingual else None)
+    block("subtitle", "book-subtitle", lang if a.edition.bilingual else None)
+    if a.edition.bilingual:
+        block("author-source", "book-author", src)
+    block("author", "book-author", lang if a.edition.bilingual else None)
+    if a.edition.bilingual:
+        parts.append(f'<p class="book-kind">{_e(label(lang, "bilingual"))}</p>')
+    return "\n".join(parts)
+
+
+def colophon(a: Assembled) -> str:
+    m = a.meta
+    lang = a.edition.lang
+    lines = [f'<h2 class="colophon-title">{_e(label(lang, "colophon"))}</h2>']
+    lines.append(f'<p>{_e(m["title"])}</p>')
+    if m.get("publisher"):
+        lines.append(f'<p>{_e(m["publisher"])}</p>')
+    if m.get("edition"):
+        lines.append(f'<p>{_e(label(lang, "edition"))}: {_e(digits(m["edition"], lang))}</p>')
+    lines.append(f'<p>{_e(label(lang, "published"))}: {_e(long_date(m["date"], lang))}</p>')
+    for tlang, p in a.progress.items():
+        lines.append(f'<p class="completeness">{_e(label(lang, "complete", percent=_pct(p.percent), translated=p.translated, units=p.units))}</p>')
+        if p.translated < p.units:
+            lines.append(f'<p>{_e(label(lang, "missing"))}</p>')
+    lines.append(f'<p class="identifier">{_e(m["identifier"])}</p>')
+    lines.append(f'<p>{_e(label(lang, "made_with"))}</p>')
+    return '<footer class="colophon" role="contentinfo">\n' + "\n".join(lines) + "\n</footer>"
+
+
+def _pct(value: float) -> str:
+    return str(int(value)) if value == int(value) else f"{value:.1f}"
+
+
+def css(a: Assembled, medium: str, paper: str = "A5") -> str:
+    """The stylesheet for an edition: shared rules, the medium's, and a
+    little per-edition text (running head, page-number digits)."""
+    parts = [(STYLES / "base.css").read_text(encoding="utf-8")]
+    if medium == "print":
+        title = a.meta["title"].replace("\\", "\\\\").replace('"', '\\"')
+        counter = "persian" if a.edition.lang == "fa" else "decimal"
+        parts.append((STYLES / "print.css").read_text(encoding="utf-8")
+                     .replace("__PAPER__", paper).replace("__TITLE__", title).replace("__COUNTER__", counter))
+    else:
+        parts.append((STYLES / "screen.css").read_text(encoding="utf-8"))
+    return "\n".join(parts)
+
+
+_SCRIPT = """<script>
+/* Parallel text: a sentence and its counterpart light up together, on hover
+   and on keyboard focus; Enter or a click moves to the counterpart. */
+(function () {
+  var units = document.querySelectorAll('.pair .u[data-u]');
+  function mates(el) { return document.querySelectorAll('.u[data-u="' + el.dataset.u + '"]'); }
+  function on(el, flag) { mates(el).forEach(function (m) { m.classList.toggle('hl', flag); }); }
+  units.forEach(function (el) {
+    el.tabIndex = 0;
+    el.addEventListener('mouseenter', function () { on(el, true); });
+    el.addEventListener('mouseleave', function () { on(el, false); });
+    el.addEventListener('focus', function () { on(el, true); });
+    el.addEventListener('blur', function () { on(el, false); });
+    function jump(ev) {
+      if (ev.type === 'keydown' && ev.key !== 'Enter') return;
+      var other = Array.prototype.find.call(mates(el), function (m) { return m !== el; });
+      if (other) { other.focus(); ev.preventDefault(); }
+    }
+    el.addEventListener('click', jump);
+    el.addEventListener('keydown', jump);
+  });
+})();
+</script>"""
+
+
+def page(a: Assembled, medium: str = "screen", paper: str = "A5") -> str:
+    template = string.Template((TEMPLATES / "page.html").read_text(encoding="utf-8"))
+    m = a.meta
+    return template.substitute(
+        lang=_e(m["lang"]), dir=m["dir"],
+        title_text=_e(m["title"]), author_text=_e(m.get("author", "")),
+        description=_e(m.get("subtitle", "")), version=__version__, date=_e(m["date"]),
+        css=css(a, medium, paper), edition_class=f"edition-{_e(a.edition.name)}" + (" bilingual" if a.edition.bilingual else ""),
+        titlepage=titlepage(a), toc=toc(a),
+        body=body_html(a.blocks, f"{a.document.name} ({a.edition.name})"),
+        colophon=colophon(a),
+        script=_SCRIPT if (a.edition.bilingual and medium == "screen") else "",
+    )

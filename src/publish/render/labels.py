@@ -1,0 +1,62 @@
+"""The few words an edition prints around the text, per language.
+
+English is the fallback for a language not listed; adding one is a dict.
+"""
+from __future__ import annotations
+
+LABELS = {
+    "en": {
+        "contents": "Contents",
+        "colophon": "Colophon",
+        "edition": "Edition",
+        "published": "Published",
+        "translation": "Translation",
+        "original": "Original",
+        "complete": "{percent}% of the text translated ({translated} of {units} units).",
+        "missing": "Passages not yet translated are printed in the original and marked.",
+        "untranslated": "not yet translated",
+        "fuzzy": "translation under review",
+        "made_with": "Made with publish.",
+        "bilingual": "Parallel text",
+        "notes": "Notes",
+    },
+    "fa": {
+        "contents": "فهرست",
+        "colophon": "شناسنامه",
+        "edition": "ویرایش",
+        "published": "تاریخ انتشار",
+        "translation": "ترجمه",
+        "original": "متن اصلی",
+        "complete": "{percent}٪ متن ترجمه شده است ({translated} از {units} واحد).",
+        "missing": "بخش‌هایی که هنوز ترجمه نشده‌اند به زبان اصلی و با نشانه آمده‌اند.",
+        "untranslated": "هنوز ترجمه نشده",
+        "fuzzy": "ترجمه در حال بازبینی",
+        "made_with": "ساخته‌شده با publish.",
+        "bilingual": "متن دوزبانه",
+        "notes": "یادداشت‌ها",
+    },
+}
+
+_DIGITS = {"fa": "۰۱۲۳۴۵۶۷۸۹", "ar": "٠١٢٣٤٥٦٧٨٩"}
+
+
+def label(lang: str, key: str, **values) -> str:
+    text = LABELS.get(lang, LABELS["en"]).get(key) or LABELS["en"][key]
+    return digits(text.format(**values), lang) if values else text
+
+
+def digits(text: str, lang: str) -> str:
+    """Latin digits → the digits the language prints (Persian ۰–۹ for fa)."""
+    table = _DIGITS.get(lang)
+    return text.translate(str.maketrans("0123456789", table)) if table else text
+
+
+def long_date(iso: str, lang: str) -> str:
+    """A date as the language writes it, from Babel (Gregorian calendar)."""
+    import datetime as dt
+    from babel.dates import format_date
+    try:
+        day = dt.date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return digits(format_date(day, format="long", locale=lang), lang)

@@ -1,0 +1,56 @@
+"""Edition tree → PDF, rendered by WeasyPrint from our print HTML."""
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from ..assemble import Assembled
+from ..errors import PublishError
+from . import STYLES
+from .fonts import require
+from .html import page
+
+
+def _fetcher_class():
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+    class ProjectOnlyFetcher(URLFetcher):
+        """The one door to the outside world: only ``data:`` URLs and files
+        under the allowed folders; no network, no other local file."""
+
+        def __init__(self, allowed: list[Path]):
+            super().__init__(allowed_protocols=["file", "data"], allow_redirects=False)
+            self.allowed = [p.resolve() for p in allowed]
+
+        def fetch(self, url, headers=None):
+            parsed = urlparse(url)
+            if parsed.scheme == "file":
+                path = Path(unquote(parsed.path)).resolve()
+                if not any(path == a or a in path.parents for a in self.allowed):
+                    raise ValueError(f"publish does not let the PDF read {url}")
+            elif parsed.scheme != "data":
+                raise ValueError(f"publish does not let the PDF fetch {url}")
+            return super().fetch(url, headers)
+
+    return ProjectOnlyFetcher, FatalURLFetchingError
+
+
+def write(a: Assembled, project_root: Path, paper: str = "A5", pdf_ua: bool = False) -> bytes:
+    require(a.edition.languages)
+    from weasyprint import HTML
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    Fetcher, _ = _fetcher_class()
+    html = page(a, medium="print", paper=paper)
+    ident = hashlib.sha256(a.meta["identifier"].encode()).hexdigest()[:32].encode()
+    options = {"pdf_identifier": ident, "custom_metadata": True}
+    if pdf_ua:
+        options["pdf_variant"] = "pdf/ua-1"
+    try:
+        doc = HTML(string=html, base_url=str(STYLES) + "/", url_fetcher=Fetcher([STYLES, project_root / "source"]))
+        return doc.write_pdf(**options)
+    except PublishError:
+        raise
+    except Exception as exc:  # WeasyPrint raises many kinds; the user needs one line
+        raise PublishError(f"WeasyPrint could not render the PDF: {type(exc).__name__}: {exc}") from None
