@@ -8,6 +8,7 @@ script can come from a PO file.
 """
 from __future__ import annotations
 
+import copy
 import json
 import re
 import uuid
@@ -402,6 +403,7 @@ def assemble(project: Project, doc: Document, edition: Edition, src: Source,
         left, right = edition.languages
         a, _ = build_tree(src, project, left, None, mark_units=True)
         b, prog = build_tree(src, project, right, translations[right], mark_units=True)
+        b = copy.deepcopy(b)  # the rebuilt tree shares attributes with the source tree
         _prefix_ids(b, f"{right}-")  # both sides come from one tree: ids must differ
         progress[right] = prog
         blocks = []

@@ -66,8 +66,11 @@ def write(a: Assembled, target: Path) -> bytes:
     if a.edition.bilingual:
         meta["title"] = _str(f'{m["title"]} — {m["title-source"]}')
     doc = {"pandoc-api-version": [1, 23, 1, 1], "meta": meta, "blocks": a.blocks + colophon_blocks(a)}
-    css = (STYLES / "base.css").read_text(encoding="utf-8") + "\n" + (STYLES / "epub.css").read_text(encoding="utf-8")
     langs = a.edition.languages
+    epub_css = (STYLES / "epub.css").read_text(encoding="utf-8")
+    if "fa" not in langs:  # the Persian font is embedded only where Persian is set
+        epub_css = "\n".join(l for l in epub_css.splitlines() if not l.startswith("@font-face"))
+    css = (STYLES / "base.css").read_text(encoding="utf-8") + "\n" + epub_css
     with tempfile.TemporaryDirectory(prefix="publish-epub-") as tmp:
         css_path = Path(tmp) / "publish.css"
         css_path.write_text(css, encoding="utf-8")

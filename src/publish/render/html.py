@@ -42,7 +42,7 @@ def headings(blocks: list, depth: int = 3) -> list[tuple[int, str, str]]:
 
 def toc(a: Assembled) -> str:
     items = headings(a.blocks)
-    if not items:
+    if len(items) < 2:  # a contents page listing one heading helps nobody
         return ""
     lang = a.edition.lang
     lis = "\n".join(f'<li class="toc-{lvl}"><a href="#{_e(ident)}">{_e(text)}</a></li>' for lvl, ident, text in items)
