@@ -1,0 +1,130 @@
+"""translations/glossary.yml: source term → target term per language.
+
+Validated on load like publish.yml (errors name the line).  The glossary
+feeds three things: ``#. glossary:`` hints in the catalogs, the ``glossary``
+check, and a TBX export for CAT tools and Weblate.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
+
+import yaml
+
+from . import normalize as norm
+from .errors import PublishError
+
+_POS = ("noun", "verb", "adjective", "adverb", "proper noun", "phrase", "other")
+
+
+@dataclass(frozen=True)
+class Term:
+    term: str                       # normalised source term
+    targets: dict[str, str]         # lang → target term
+    pos: str = ""
+    note: str = ""
+    line: int = 0
+    pattern: re.Pattern = field(default=None, compare=False, hash=False)  # type: ignore[assignment]
+
+    def found_in(self, text: str) -> bool:
+        return bool(self.pattern.search(text))
+
+
+def _term_pattern(term: str) -> re.Pattern:
+    # whole words only: the term must not be part of a longer word
+    return re.compile(r"(?<![\w\u200c])" + re.escape(term) + r"(?![\w\u200c])")
+
+
+def load(path: Path, source_language: str, rules: dict[str, bool] | None = None,
+         display: str = "translations/glossary.yml") -> list[Term]:
+    if not path.exists():
+        return []
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise PublishError("not UTF-8 text", path=display) from None
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise PublishError(f"invalid YAML: {exc.problem or exc.context}", path=display,
+                           line=mark.line + 1 if mark else None) from None
+    if root is None:
+        return []
+
+    def fail(node, msg):
+        return PublishError(msg, path=display, line=node.start_mark.line + 1)
+
+    if not isinstance(root, yaml.MappingNode) or [k.value for k, _ in root.value] != ["terms"]:
+        raise fail(root, "expected a single key 'terms' holding a list of terms")
+    seq = root.value[0][1]
+    if not isinstance(seq, yaml.SequenceNode):
+        raise fail(seq, "terms: expected a list")
+    from babel import Locale, UnknownLocaleError
+    out: list[Term] = []
+    seen: dict[str, int] = {}
+    for item in seq.value:
+        if not isinstance(item, yaml.MappingNode):
+            raise fail(item, "each term is a mapping: term, a translation per language, pos, note")
+        fields: dict[str, str] = {}
+        for k, v in item.value:
+            key = k.value
+            if not isinstance(v, yaml.ScalarNode) or not v.value.strip():
+                raise fail(v, f"{key}: expected text")
+            if key in fields:
+                raise fail(k, f"duplicate key {key}")
+            if key not in ("term", "pos", "note"):
+                try:
+                    Locale.parse(key)
+                except (UnknownLocaleError, ValueError):
+                    raise fail(k, f"unknown key {key} (term, pos, note, or a language code)") from None
+            fields[key] = str(v.value)
+        if "term" not in fields or not fields["term"].strip():
+            raise fail(item, "missing term")
+        if fields.get("pos") and fields["pos"] not in _POS:
+            raise fail(item, f"pos: {fields['pos']!r} is not one of {', '.join(_POS)}")
+        term = norm.normalize(fields.pop("term").strip(), rules or {})
+        if term in seen:
+            raise fail(item, f"term {term!r} is already defined at line {seen[term]}")
+        seen[term] = item.start_mark.line + 1
+        pos, note = fields.pop("pos", ""), fields.pop("note", "")
+        targets = {lang: t.strip() for lang, t in fields.items() if lang != source_language}
+        out.append(Term(term, targets, pos, note, item.start_mark.line + 1, _term_pattern(term)))
+    # longest first, so "حزب کمونیست کارگری ایران" wins over "حزب کمونیست کارگری"
+    out.sort(key=lambda t: -len(t.term))
+    return out
+
+
+def terms_in(text: str, terms: list[Term]) -> list[Term]:
+    """Glossary terms in ``text``; a term inside a longer matched term is not repeated."""
+    found: list[Term] = []
+    taken: list[tuple[int, int]] = []
+    for t in terms:
+        for m in t.pattern.finditer(text):
+            if any(a <= m.start() and m.end() <= b for a, b in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            if t not in found:
+                found.append(t)
+    return found
+
+
+def to_tbx(terms: list[Term], source_language: str) -> str:
+    """TBX-Basic (ISO 30042) for CAT tools and Weblate's glossary import."""
+    out = ['<?xml version="1.0" encoding="UTF-8"?>',
+           '<martif type="TBX-Basic" xml:lang="en">',
+           "<martifHeader><fileDesc><sourceDesc><p>publish glossary</p></sourceDesc></fileDesc></martifHeader>",
+           "<text><body>"]
+    for i, t in enumerate(sorted(terms, key=lambda t: t.line), 1):
+        out.append(f'<termEntry id="t{i}">')
+        if t.note:
+            out.append(f'<descrip type="definition">{escape(t.note)}</descrip>')
+        for lang, text in [(source_language, t.term), *sorted(t.targets.items())]:
+            out.append(f"<langSet xml:lang={quoteattr(lang)}><tig><term>{escape(text)}</term>"
+                       + (f'<termNote type="partOfSpeech">{escape(t.pos)}</termNote>' if t.pos else "")
+                       + "</tig></langSet>")
+        out.append("</termEntry>")
+    out.append("</body></text></martif>")
+    return "\n".join(out) + "\n"
