@@ -13,6 +13,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import polib
 
@@ -94,7 +95,8 @@ def _closest(msgid: str, candidates: list[polib.POEntry]) -> polib.POEntry | Non
     return best
 
 
-def merge(pot: polib.POFile, old: polib.POFile | None, lang: str) -> polib.POFile:
+def merge(pot: polib.POFile, old: polib.POFile | None, lang: str,
+          hints: Callable[[str], list[str]] | None = None) -> polib.POFile:
     """The template with the translations of ``old`` carried over.
 
     * same msgid (also from an obsolete entry, also after a move): kept as is;
@@ -112,7 +114,8 @@ def merge(pot: polib.POFile, old: polib.POFile | None, lang: str) -> polib.POFil
     wanted = {e.msgid for e in pot}
     used: set[str] = set()
     for t in pot:
-        e = polib.POEntry(msgid=t.msgid, msgstr="", occurrences=list(t.occurrences), comment=t.comment)
+        comment = "\n".join([t.comment, *hints(t.msgid)]) if hints else t.comment
+        e = polib.POEntry(msgid=t.msgid, msgstr="", occurrences=list(t.occurrences), comment=comment)
         prev = known.get(t.msgid)
         if prev is not None and (prev.msgstr or prev.tcomment or prev.flags):
             e.msgstr = prev.msgstr

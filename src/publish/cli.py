@@ -114,6 +114,60 @@ def status(ctx, as_json, documents):
 
 
 @main.command()
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable findings.")
+@click.option("--strict", is_flag=True, help="Exit 1 on any finding, warnings included.")
+@click.option("-l", "--language", "languages", multiple=True, help="Only this target language; repeatable.")
+@click.option("-c", "--check", "only", multiple=True, help="Only this check; repeatable.")
+@click.argument("documents", nargs=-1)
+@click.pass_context
+def check(ctx, as_json, strict, languages, only, documents):
+    """Check translations: numbers, glossary, markup, leftover script, …
+
+    Silence one check for one unit with a PO flag (#, no-check-NAME) or a
+    translator comment (# check: ignore NAME). Errors exit 1; with --strict
+    warnings (untranslated, fuzzy, length) do too.
+    """
+    from .check import CHECKS, check_project
+    project = _project(ctx)
+    unknown = [c for c in only if c not in CHECKS]
+    if unknown:
+        raise click.UsageError(f"unknown check {unknown[0]!r}; checks: {', '.join(CHECKS)}")
+    findings = check_project(project, list(documents) or None, list(languages) or None, list(only) or None)
+    if as_json:
+        click.echo(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
+    else:
+        for f in findings:
+            click.echo(f"{f.path}:{f.line}: {f.severity}: [{f.check}] {f.message}")
+        errors = sum(f.severity == "error" for f in findings)
+        click.echo(f"{len(findings)} findings ({errors} errors)" if findings else "no findings", err=True)
+    if any(f.severity == "error" for f in findings) or (strict and findings):
+        ctx.exit(1)
+
+
+@main.command("glossary")
+@click.option("--tbx", "tbx", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the glossary as TBX-Basic to this file ('-' for standard output).")
+@click.pass_context
+def glossary_cmd(ctx, tbx):
+    """Show the glossary, or export it as TBX for CAT tools and Weblate."""
+    from . import glossary
+    from .files import write_atomic
+    project = _project(ctx)
+    terms = glossary.load(project.glossary_path, project.source_language, project.normalize)
+    if tbx is not None:
+        text = glossary.to_tbx(terms, project.source_language)
+        if str(tbx) == "-":
+            click.echo(text, nl=False)
+        else:
+            write_atomic(tbx, text)
+            click.echo(f"wrote {tbx} ({len(terms)} terms)")
+        return
+    for t in sorted(terms, key=lambda t: t.line):
+        targets = "; ".join(f"{l}: {v}" for l, v in t.targets.items())
+        click.echo(f"{t.term} → {targets}" + (f"  [{t.pos}]" if t.pos else ""))
+
+
+@main.command()
 @click.option("-e", "--edition", "editions", multiple=True, help="Only this edition (fa, en, fa-en …); repeatable.")
 @click.option("-f", "--format", "formats", multiple=True, type=click.Choice(["html", "epub", "pdf"]),
               help="Only this format; repeatable.")

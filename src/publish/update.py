@@ -6,7 +6,7 @@ from pathlib import Path
 
 import polib
 
-from . import catalog, normalize, source, units
+from . import catalog, glossary, normalize, source, units
 from .config import Document, Project
 from .errors import PublishError
 from .files import project_lock
@@ -59,10 +59,17 @@ def update_document(project: Project, doc: Document) -> DocumentUpdate:
         olds[lang] = (path, display, old, text)
     if old_pot is not None and catalog.same_content(catalog.render(pot), old_pot_text):
         pot.metadata["POT-Creation-Date"] = old_pot.metadata.get("POT-Creation-Date", pot.metadata["POT-Creation-Date"])
+    terms = glossary.load(project.glossary_path, project.source_language, project.normalize)
+
+    def hints_for(lang):
+        def hints(msgid: str) -> list[str]:
+            return [f"glossary: {t.term} = {t.targets[lang]}" for t in glossary.terms_in(msgid, terms) if lang in t.targets]
+        return hints
+
     result = DocumentUpdate(doc.name, len(found), len(pot),
                             normalized=normalize.report(src.text, project.normalize))
     for path, po in [(pot_path, pot)] + [
-            (olds[lang][0], catalog.merge(pot, olds[lang][2], lang)) for lang in project.target_languages]:
+            (olds[lang][0], catalog.merge(pot, olds[lang][2], lang, hints_for(lang))) for lang in project.target_languages]:
         previous = old_pot_text if path == pot_path else olds[po.metadata["Language"]][3]
         rel = str(path.relative_to(project.root))
         if catalog.save(path, po, previous):
