@@ -140,8 +140,10 @@ def merge(pot: polib.POFile, old: polib.POFile | None, lang: str,
     for e in old_entries:
         if e.msgid in wanted or e.msgid in used or not e.msgstr or known.get(e.msgid) is not e:
             continue
+        # no "#~|" previous msgid: polib does not read it back, and an
+        # obsolete entry must survive the next run unchanged
         po.append(polib.POEntry(msgid=e.msgid, msgstr=e.msgstr, tcomment=e.tcomment,
-                                flags=list(e.flags), previous_msgid=e.previous_msgid, obsolete=True))
+                                flags=list(e.flags), obsolete=True))
     return po
 
 
@@ -167,11 +169,34 @@ def _header(pot: polib.POFile, old: polib.POFile | None, lang: str) -> dict[str,
 
 # --- files ------------------------------------------------------------------------
 
+PAGE_WIDTH = 79  # GNU gettext's, which wraps "#:" lines even with --no-wrap
+
+
+def _wrap_references(line: str) -> list[str]:
+    """Re-wrap one ``#:`` line as gettext's write-po.c does."""
+    out, current, column = [], "#:", 2
+    for ref in line[2:].split():
+        if column > 2 and column + 1 + len(ref) > PAGE_WIDTH:
+            out.append(current)
+            current, column = "#:", 2
+        current += " " + ref
+        column += 1 + len(ref)
+    out.append(current)
+    return out
+
+
 def render(po: polib.POFile) -> str:
     """The text of a catalog as ``msgcat --no-wrap`` would write it."""
-    text = str(po)
+    lines = []
+    for line in str(po).split("\n"):
+        if line.startswith("#: "):
+            lines.extend(_wrap_references(line))
+        elif line in ("# ", "#. "):
+            lines.append(line.rstrip())  # an empty comment line has no trailing space
+        else:
+            lines.append(line)
     # polib writes a blank line at the end; msgcat doesn't.
-    return text.rstrip("\n") + "\n"
+    return "\n".join(lines).rstrip("\n") + "\n"
 
 
 def read(path: Path, display: str | None = None) -> polib.POFile:

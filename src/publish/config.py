@@ -109,6 +109,10 @@ def _construct(node: yaml.ScalarNode) -> Any:
     loader = yaml.SafeLoader("")
     try:
         return loader.construct_object(node, deep=True)
+    except (yaml.YAMLError, ValueError) as exc:  # an impossible date, an unknown !tag
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise PublishError(f"cannot read this value: {problem}", path=CONFIG_NAME,
+                           line=node.start_mark.line + 1) from None
     finally:
         loader.dispose()
 

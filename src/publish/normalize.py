@@ -25,7 +25,8 @@ _ZWNJ_AT_EDGE = re.compile(f"^{ZWNJ}+|{ZWNJ}+$")
 
 
 def _presentation_forms(text: str) -> str:
-    return _PRESENTATION.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+    # The isolated harakat forms (U+FE70…) decompose to SPACE + mark: keep the mark only.
+    return _PRESENTATION.sub(lambda m: unicodedata.normalize("NFKC", m.group()).lstrip(" "), text)
 
 
 def _arabic_letters(text: str) -> str:
