@@ -215,8 +215,10 @@ def read(path: Path, display: str | None = None) -> polib.POFile:
         line = raw[: charset.start()].count(b"\n") + 1
         raise PublishError(f"charset {charset.group(1).decode()} in the header: publish reads UTF-8 catalogs only",
                            path=display, line=line)
+    text = raw.decode("utf-8")
+    lint(text, display)
     try:
-        po = polib.pofile(raw.decode("utf-8"), wrapwidth=0, check_for_duplicates=True)
+        po = polib.pofile(text, wrapwidth=0)
     except (OSError, ValueError) as exc:
         msg = str(exc)
         m = re.search(r"line (\d+)", msg)
@@ -224,7 +226,52 @@ def read(path: Path, display: str | None = None) -> polib.POFile:
         msg = re.sub(r"^Syntax error in po file \(line \d+\)", "PO syntax error", msg)
         msg = re.sub(r"\s*\(line \d+\)", "", msg)
         raise PublishError(msg.rstrip(".: ") or "unreadable catalog", path=display, line=line) from None
+    seen: dict[tuple, int] = {}
+    for e in po:
+        key = (e.obsolete, e.msgctxt, e.msgid)
+        if key in seen:
+            raise PublishError(f"duplicate entry (first at line {seen[key]}): msgid {e.msgid[:40]!r}",
+                               path=display, line=e.linenum)
+        seen[key] = e.linenum
     return po
+
+
+_KEYWORD = re.compile(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s*(.*)$')
+_QUOTED = re.compile(r'^"((?:[^"\\]|\\.)*)"$')
+_ESCAPES = set('\\"ntrabfv?\'01234567x')
+
+
+def lint(text: str, display: str) -> None:
+    """Check the lexical shape of a PO file line by line.
+
+    polib forgives too much: an unterminated msgstr is read as empty, and the
+    translation would be silently lost on the next write.  This rejects what
+    msgfmt rejects, naming the line."""
+    expect_string = False
+    for lineno, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if line.startswith("#~"):
+            line = line[2:].strip()
+            if line.startswith("|"):
+                continue
+        elif not line or line.startswith("#"):
+            expect_string = False
+            continue
+        if not line:
+            continue
+        m = _KEYWORD.match(line)
+        if m:
+            line = m.group(2).strip()
+            if not line:
+                raise PublishError(f"{m.group(1)} without a string", path=display, line=lineno)
+        elif not line.startswith('"') or not expect_string:
+            raise PublishError(f"unexpected text {line[:30]!r}", path=display, line=lineno)
+        if not _QUOTED.match(line):
+            raise PublishError("string not properly quoted (a missing or unescaped \"?)", path=display, line=lineno)
+        for esc in re.finditer(r"\\(.)", line[1:-1]):  # pairs, left to right: "\\\\s" is \\ then s
+            if esc.group(1) not in _ESCAPES:
+                raise PublishError(f"invalid escape sequence \\{esc.group(1)}", path=display, line=lineno)
+        expect_string = True
 
 
 def same_content(a: str, b: str) -> bool:

@@ -91,7 +91,20 @@ def _diff_count(before: str, after: str) -> int:
 def report(text: str, rules: dict[str, bool]) -> list[Change]:
     """What each enabled rule would change, line by line, in raw source text."""
     changes = []
+    fence = None
     for lineno, line in enumerate(text.splitlines(), 1):
+        # code is never normalised (the tree walk skips it), so never reported
+        marker = re.match(r"\s{0,3}(`{3,}|~{3,})", line)
+        if fence is None and marker:
+            fence = marker.group(1)[0] * len(marker.group(1))
+            continue
+        if fence is not None:
+            if line.strip().startswith(fence):
+                fence = None
+            continue
+        if line.startswith("    ") or line.startswith("\t"):
+            continue
+        line = re.sub(r"(`+)[^`]*?\1", lambda m: "x" * len(m.group()), line)
         for name, rule in RULES.items():
             if not rules.get(name, True):
                 continue

@@ -1,0 +1,901 @@
+"""Quality checks on translated catalogs (``publish check``).
+
+In the manner of Babel's ``babel/messages/checkers.py``: every check is a
+small plain function, registered under a short name in ``CHECKS``.  A check
+gets the source text (msgid), the translation (msgstr) and a ``Context`` and
+yields one human sentence per problem it sees.  ``check_catalog`` runs the
+checks over a catalog and turns the sentences into ``Finding``s that name the
+PO file, the entry's line, the check and the unit.
+
+A translator silences one check for one unit with the PO flag
+``#, no-check-NAME`` (``no-check-all`` for every check), or with a translator
+comment line containing ``check: ignore NAME`` (several names may follow,
+separated by commas or spaces; ``all`` works there too).  Poedit and Weblate
+keep both.
+
+Fuzzy units get one ``fuzzy`` warning and are not otherwise checked (the
+translation is a draft until the flag is cleared); untranslated units get one
+``untranslated`` warning.  Obsolete entries are never checked.
+"""
+from __future__ import annotations
+
+import re
+import statistics
+import unicodedata
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Callable, Iterable, Iterator
+
+import polib
+
+from .assemble import BIDI_CONTROLS
+from .errors import PublishError
+
+# --- findings and the registry -------------------------------------------------------
+
+
+@dataclass
+class Finding:
+    path: str        # the PO file as shown to the user, e.g. translations/en/report.po
+    line: int        # the entry's first line in that file (polib's linenum)
+    check: str       # the check's short name, e.g. "numbers"
+    message: str     # a human sentence
+    msgid: str       # the unit
+    severity: str = "error"   # "error" or "warning"
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.severity}: {self.message} [{self.check}]"
+
+
+@dataclass
+class Context:
+    """What a check may need beyond the two texts."""
+    lang: str = "en"                  # the target language
+    source_lang: str = "fa"
+    terms: list = field(default_factory=list)   # glossary.Term, longest first
+    rtl: bool = False                 # the target language is written right to left
+    median_ratio: float | None = None  # the catalog's median target/source length ratio
+    entry: polib.POEntry | None = None
+    glossary_display: str = "translations/glossary.yml"
+
+
+CheckFunction = Callable[[str, str, Context], Iterable[str]]
+CHECKS: dict[str, CheckFunction] = {}
+
+
+def checker(name: str, severity: str = "error") -> Callable[[CheckFunction], CheckFunction]:
+    """Register a check under ``name``; its findings get ``severity``."""
+    def register(fn: CheckFunction) -> CheckFunction:
+        fn.check_name = name          # type: ignore[attr-defined]
+        fn.severity = severity        # type: ignore[attr-defined]
+        CHECKS[name] = fn
+        return fn
+    return register
+
+
+# --- text helpers --------------------------------------------------------------------
+
+_CODE = re.compile(r"(`+)(.+?)\1", re.S)
+_URL = re.compile(r"(?:(?:https?|ftp)://|www\.|mailto:)(?:[^\s<>\"«»“”()\[\]{}]|\([^\s()<>]*\))+", re.I)
+_URL_TRAIL = ".,;:!?؟،؛'’"
+_EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+_FOOTREF = re.compile(r"\[\^([^\]\s]+)\]")
+_LINK = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?([^\s)>]*(?:\([^\s)]*\)[^\s)>]*)*)>?(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)")
+_AUTOLINK = re.compile(r"<((?:https?|ftp|mailto):[^\s<>]+)>", re.I)
+_STRONG = re.compile(r"(?<![\\*])\*\*(?=\S)(.+?)(?<=\S)\*\*(?!\*)|(?<![\w_\\])__(?=\S)(.+?)(?<=\S)__(?![\w_])", re.S)
+_EMPH = re.compile(r"(?<![\\*])\*(?=[^\s*])(.+?)(?<=[^\s*\\])\*(?!\*)|(?<![\w_\\])_(?=[^\s_])(.+?)(?<=[^\s_])_(?![\w_])", re.S)
+_ESCAPED = re.compile(r"\\[\\`*_\[\](){}#+\-.!<>\"'~^|]")
+_PLACEHOLDER = re.compile(
+    r"\{\{\s*[\w.\[\]|: -]*?\s*\}\}"                      # {{ jinja }}
+    r"|(?<!\{)\{[\w.\[\]]*(?:![rsa])?(?::[^{}\s]*)?\}(?!\})"   # {name}, {0}, {}, {x:>4}
+    r"|(?<![%\w])%(?:\([\w.-]+\))?[#0+-]?(?:\d+|\*)?(?:\.\d+)?[sdiouxXeEfFgGcr]"  # %s, %(x)s
+)
+_ARABIC_SCRIPT = re.compile("[\u0600-\u06ff\u0750-\u077f\u0870-\u08ff\ufb50-\ufdff\ufe70-\ufefe]+")
+
+
+def _url_spans(text: str) -> list[tuple[int, int, str]]:
+    out = []
+    for m in _URL.finditer(text):
+        url = m.group()
+        while url and url[-1] in _URL_TRAIL:
+            url = url[:-1]
+        if url.endswith(")") and url.count("(") < url.count(")"):
+            url = url[:-1]
+        out.append((m.start(), m.start() + len(url), url))
+    return out
+
+
+def urls_in(text: str) -> list[str]:
+    """URLs and e-mail addresses, in order (an e-mail inside a URL is not counted twice)."""
+    text = _strip_code(text)
+    spans = _url_spans(text)
+    found = [(a, u) for a, _, u in spans]
+    for m in _EMAIL.finditer(text):
+        if not any(a <= m.start() < b for a, b, _ in spans):
+            found.append((m.start(), m.group()))
+    return [u for _, u in sorted(found)]
+
+
+def _strip_code(text: str, by: str = " ") -> str:
+    return _CODE.sub(lambda m: by, text)
+
+
+def _mask(text: str, *, code=True, urls=True, footnotes=True, placeholders=True, link_targets=True) -> str:
+    """The text with the parts other checks own blanked out (same length not kept)."""
+    if code:
+        text = _strip_code(text)
+    if link_targets:
+        text = _LINK.sub(lambda m: "[" + m.group(2) + "]", text)
+        text = _AUTOLINK.sub(" ", text)
+    if urls:
+        spans = _url_spans(text)
+        for a, b, _ in reversed(spans):
+            text = text[:a] + " " + text[b:]
+        text = _EMAIL.sub(" ", text)
+    if footnotes:
+        text = _FOOTREF.sub(" ", text)
+    if placeholders:
+        text = _PLACEHOLDER.sub(" ", text)
+    return text
+
+
+def _plain(text: str) -> str:
+    """Roughly what a reader sees: no markup syntax, no link targets."""
+    text = _mask(text, code=False, urls=False, placeholders=False)
+    text = _CODE.sub(lambda m: m.group(2), text)
+    text = re.sub(r"[*_`\[\]]", "", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _quote(s: str) -> str:
+    return f"“{s}”"
+
+
+def _names(items: Iterable[str]) -> str:
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _times(n: int) -> str:
+    return {1: "once", 2: "twice"}.get(n, f"{n} times")
+
+
+# --- numbers -------------------------------------------------------------------------
+#
+# A number is a value, however it is written: ۳۰۰ هزار = 300,000 = 300 thousand,
+# ۹۹ درصد = 99% = ninety-nine per cent, نهم = ninth = 9.  Both texts are read
+# into numeric values and compared:
+#
+# * digits (Persian ۰-۹, Arabic-Indic ٠-٩, Latin 0-9) with thousands separators
+#   (٬ or ,) and decimal separators (٫ or .), optionally followed by a
+#   multiplier word (هزار / میلیون / میلیارد, thousand / million / billion);
+# * numbers in words: cardinals 0-20, tens, hundreds, thousand, million,
+#   billion, and compounds (بیست و یک, twenty-one, سیصد هزار, three hundred
+#   and twenty); ordinals (دوم, سوم, هشتم, نهم, دهمین; second, eighth, ninth)
+#   count as their number, because a translator writes "the Eighth and Ninth
+#   Congresses" for کنگره هشت و نه; "double"/"twice" and دو برابر are 2.
+#
+# What is deliberately not a number:
+#
+# * the value one written as a word, alone: یک/یکی/اول/نخست and
+#   one/first/once/single.  Persian یک is above all the indefinite article
+#   (یک کمونیسم = "a communism"), English "one" a pronoun ("one of our
+#   efforts"), "first" a discourse marker ("First, …").  A one that is part of
+#   a larger number (یک میلیون, twenty-one) counts, and so does the digit 1;
+# * نه, which is both "nine" and "no/not": it is nine only inside a number
+#   phrase (هشت و نه, نه هزار) or before a counted noun (نه سال, نه نفر);
+# * vague plurals: دهها/صدها/هزاران, "صد ها", "tens/hundreds/thousands of" and
+#   a multiplier right after one (صدها هزار = "hundreds of thousands");
+# * سی next to a Latin letter name (بی بی سی = BBC), and a number before
+#   شنبه (سه شنبه = Tuesday);
+# * numbers in URLs, inline code, placeholders and footnote refs, which the
+#   urls/markup/placeholders checks own.
+#
+# Counting: a value written in digits must occur as often in both texts.  A
+# value written out in words may be merged or repeated by the translator
+# ("دو کنگره … دو سال" → "the two years between the … Congresses"), so for a
+# value that is spelled out in words the counts only have to be reconcilable:
+# each side may count it anywhere between "once per digit occurrence plus
+# once" and "once per occurrence".  A value present on one side only is
+# always a finding.
+
+_NATIVE_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
+_D = "0-9۰-۹٠-٩"
+_NUMBER_TOKEN = re.compile(
+    rf"(?P<num>[{_D}]{{1,3}}(?:[,٬][{_D}]{{3}})+(?:[.٫][{_D}]+)?|[{_D}]+(?:[.٫][{_D}]+)?)"
+    r"|(?P<word>[^\W\d_]+(?:\u200c[^\W\d_]+)*)"
+)
+_HARAKAT = re.compile("[\u064b-\u065f\u0670\u0640]")
+
+_FA_CARDINALS = {
+    "صفر": 0, "یک": 1, "دو": 2, "سه": 3, "چهار": 4, "پنج": 5, "شش": 6, "هفت": 7, "هشت": 8,
+    "نه": 9, "ده": 10, "یازده": 11, "دوازده": 12, "سیزده": 13, "چهارده": 14, "پانزده": 15,
+    "شانزده": 16, "هفده": 17, "هجده": 18, "هیجده": 18, "نوزده": 19, "بیست": 20, "سی": 30,
+    "چهل": 40, "پنجاه": 50, "شصت": 60, "هفتاد": 70, "هشتاد": 80, "نود": 90,
+    "یکصد": 100, "دویست": 200, "سیصد": 300, "چهارصد": 400, "پانصد": 500, "ششصد": 600,
+    "هفتصد": 700, "هشتصد": 800, "نهصد": 900,
+}
+_FA_MULTIPLIERS = {"صد": 100, "هزار": 1000, "میلیون": 10**6, "میلیارد": 10**9}
+_FA_ORDINALS = {"اول": 1, "اولین": 1, "نخست": 1, "نخستین": 1, "یکم": 1, "سوم": 3, "سومین": 3,
+                "سیام": 30, "سیامین": 30}
+for _w, _v in {**_FA_CARDINALS, **_FA_MULTIPLIERS}.items():
+    if _v not in (0, 1, 3, 30):
+        _FA_ORDINALS.setdefault(_w + "م", _v)
+        _FA_ORDINALS.setdefault(_w + "مین", _v)
+_FA_WORDS_OTHER = {"مضاعف": 2, "دوچندان": 2, "دوبرابر": 2}
+_FA_VAGUE = {"دهها", "صدها", "هزارها", "هزاران", "میلیونها", "میلیاردها", "دهها"}
+_FA_PLURAL = {"ها", "های", "هایی"}
+_FA_CONNECTOR = "و"
+# After نه (9/no) these make it a count: units and the nouns counted in reports.
+_FA_COUNTED = {
+    "سال", "ماه", "روز", "هفته", "ساعت", "دقیقه", "ثانیه", "قرن", "دهه", "نفر", "تن", "درصد",
+    "بار", "مورد", "کشور", "شهر", "استان", "سازمان", "نهاد", "نشریه", "سایت", "کنگره",
+    "عضو", "کیلو", "کیلومتر", "متر", "یورو", "دلار", "تومان", "ریال", "پوند", "کرون",
+    "میلیون", "هزار", "صد", "میلیارد",
+}
+_FA_LETTER_NAMES = {"بی", "پی", "تی", "جی", "دی", "وی", "ان", "اس", "آی", "ال", "اف", "ام", "کیو"}
+
+_EN_CARDINALS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90, "dozen": 12,
+}
+_EN_MULTIPLIERS = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9}
+_EN_ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
+    "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
+    "nineteenth": 19, "twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50,
+    "sixtieth": 60, "seventieth": 70, "eightieth": 80, "ninetieth": 90, "hundredth": 100,
+    "thousandth": 1000, "millionth": 10**6,
+}
+_EN_WORDS_OTHER = {"once": 1, "single": 1, "twice": 2, "double": 2, "doubled": 2, "doubles": 2,
+                   "doubling": 2, "twofold": 2, "thrice": 3, "triple": 3, "tripled": 3,
+                   "threefold": 3}
+_EN_VAGUE = {"tens", "dozens", "scores", "hundreds", "thousands", "millions", "billions"}
+_EN_CONNECTOR = "and"
+
+_CARDINALS = {**_FA_CARDINALS, **_EN_CARDINALS}
+_MULTIPLIERS = {**_FA_MULTIPLIERS, **_EN_MULTIPLIERS}
+_ORDINALS = {**_FA_ORDINALS, **_EN_ORDINALS}
+_OTHER = {**_FA_WORDS_OTHER, **_EN_WORDS_OTHER}
+_VAGUE = _FA_VAGUE | _EN_VAGUE
+_JOIN_GAP = re.compile(r"[\s\u00a0\u200c\-‐‑–]*")
+
+
+def _word_key(word: str) -> str:
+    word = _HARAKAT.sub("", word).replace("\u200c", "")
+    return word.translate(str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک"})).lower()
+
+
+def _decimal(digits: str) -> Decimal:
+    s = digits.translate(_NATIVE_DIGITS).replace("٫", ".").replace("٬", "").replace(",", "")
+    try:
+        return Decimal(s)
+    except InvalidOperation:  # pragma: no cover - the pattern only lets numbers through
+        return Decimal(0)
+
+
+@dataclass
+class _Phrase:
+    total: Decimal = Decimal(0)
+    current: Decimal = Decimal(0)
+    digits: bool = False
+    tokens: int = 0
+    closed: bool = False     # an ordinal ends a number
+    end: int = 0
+
+    @property
+    def value(self) -> Decimal:
+        return self.total + self.current
+
+    def takes(self, kind: str, value: int) -> bool:
+        """Can a number word of ``kind``/``value`` continue this phrase?"""
+        if self.closed:
+            return False
+        if kind == "mult":
+            if value == 100:
+                return 0 < self.current < 100 and not self.digits or (self.digits and 0 < self.current < 100)
+            return 0 < self.current < value and (self.total == 0 or self.total > self.current * value)
+        if self.digits and self.total == 0:
+            return False                       # "۳ ۴" are two numbers; "۳ هزار" is one
+        cur = self.current
+        if cur == 0:
+            return self.total > 0 and value < 1000
+        if cur % 100 == 0:
+            return value < 100
+        if cur % 10 == 0 and cur % 100 >= 20:
+            return value < 10
+        return False
+
+    def add(self, kind: str, value: int | Decimal) -> None:
+        self.tokens += 1
+        if kind == "mult":
+            if value == 100:
+                self.current = (self.current or 1) * 100
+            else:
+                self.total += (self.current or 1) * value
+                self.current = Decimal(0)
+        else:
+            self.current += value
+            if kind == "ord":
+                self.closed = True
+
+
+def numbers_in(text: str) -> list[tuple[Decimal, str]]:
+    """The numbers in ``text`` as (value, "digits" or "words"), in order."""
+    text = _mask(text)
+    tokens = [(m.start(), m.end(), m.group("num"), _word_key(m.group("word")) if m.group("word") else "")
+              for m in _NUMBER_TOKEN.finditer(text)]
+    out: list[tuple[Decimal, str]] = []
+    phrase: _Phrase | None = None
+
+    def close() -> None:
+        nonlocal phrase
+        if phrase is not None:
+            value = phrase.value
+            if phrase.digits or not (value == 1 and phrase.tokens == 1):
+                out.append((value, "digits" if phrase.digits else "words"))
+            phrase = None
+
+    vague_until = -1
+    i = 0
+    while i < len(tokens):
+        start, end, num, word = tokens[i]
+        nxt = tokens[i + 1][3] if i + 1 < len(tokens) else ""
+        prev = tokens[i - 1][3] if i > 0 else ""
+        adjacent = phrase is not None and _JOIN_GAP.fullmatch(text[phrase.end:start]) is not None
+        if num:
+            close()
+            phrase = _Phrase(current=_decimal(num), digits=True, tokens=1, end=end)
+            i += 1
+            continue
+        kind, value = _classify(word, prev, nxt, tokens, i)
+        if kind == "vague":
+            close()
+            vague_until = i + (2 if nxt in _FA_PLURAL or nxt == "of" else 1)
+            i += 1
+            continue
+        if kind == "mult" and i <= vague_until:
+            # صدها هزار, "hundreds of thousands": still vague
+            vague_until = i + (2 if nxt in _FA_PLURAL or nxt == "of" else 1)
+            close()
+            i += 1
+            continue
+        if kind is None:
+            # a connector between two number words keeps the phrase open
+            if (word in (_FA_CONNECTOR, _EN_CONNECTOR) and phrase is not None and adjacent
+                    and i + 1 < len(tokens) and not tokens[i + 1][2]):
+                nkind, nvalue = _classify(tokens[i + 1][3], word, tokens[i + 2][3] if i + 2 < len(tokens) else "", tokens, i + 1)
+                if nkind in ("card", "ord", "mult") and phrase.takes(nkind, nvalue) and nkind != "mult":
+                    phrase.end = end
+                    i += 1
+                    continue
+            close()
+            i += 1
+            continue
+        if nxt in _FA_PLURAL and kind in ("card", "mult"):       # "صد ها", "ده ها": vague
+            close()
+            vague_until = i + 2
+            i += 2
+            continue
+        if kind == "other":
+            close()
+            out.append((Decimal(value), "words") if value != 1 else None) if value != 1 else None
+            i += 1
+            continue
+        if phrase is not None and adjacent and phrase.takes(kind, value):
+            phrase.add(kind, value)
+            phrase.end = end
+        else:
+            close()
+            phrase = _Phrase(end=end)
+            phrase.add(kind, value)
+        i += 1
+    close()
+    return [n for n in out if n is not None]
+
+
+def _classify(word: str, prev: str, nxt: str, tokens, i) -> tuple[str | None, int]:
+    """("card"|"mult"|"ord"|"other"|"vague"|None, value) for one word."""
+    if not word:
+        return None, 0
+    if word in _VAGUE:
+        return "vague", 0
+    if word in _MULTIPLIERS:
+        return "mult", _MULTIPLIERS[word]
+    if word in _CARDINALS:
+        if nxt == "شنبه":                                     # سه شنبه: Tuesday
+            return None, 0
+        if word == "سی" and (prev in _FA_LETTER_NAMES or nxt in _FA_LETTER_NAMES):
+            return None, 0                                     # بی بی سی: BBC
+        if word == "نه":
+            in_phrase = prev == _FA_CONNECTOR and i >= 2 and _is_number_token(tokens[i - 2])
+            if not (in_phrase or nxt in _FA_COUNTED):
+                return None, 0                                 # نه: no, not
+        return "card", _CARDINALS[word]
+    if word in _ORDINALS:
+        return "ord", _ORDINALS[word]
+    if word in _OTHER:
+        return "other", _OTHER[word]
+    return None, 0
+
+
+def _is_number_token(token) -> bool:
+    _, _, num, word = token
+    return bool(num) or word in _CARDINALS or word in _MULTIPLIERS or word in _ORDINALS
+
+
+def _fmt(value: Decimal) -> str:
+    if value == value.to_integral_value():
+        return f"{int(value):,}"
+    return f"{value.normalize():f}"
+
+
+def _number_counts(text: str) -> dict[Decimal, tuple[int, int]]:
+    counts: dict[Decimal, list[int]] = {}
+    for value, kind in numbers_in(text):
+        c = counts.setdefault(value, [0, 0])
+        c[0 if kind == "digits" else 1] += 1
+    return {v: (d, w) for v, (d, w) in counts.items()}
+
+
+@checker("numbers")
+def numbers(source: str, target: str, ctx: Context) -> Iterator[str]:
+    """The same numbers in source and translation, however they are written."""
+    src, tgt = _number_counts(source), _number_counts(target)
+    missing, extra, differ = [], [], []
+    for value in sorted(set(src) | set(tgt)):
+        sd, sw = src.get(value, (0, 0))
+        td, tw = tgt.get(value, (0, 0))
+        if not sd + sw:
+            extra.append(_fmt(value))
+        elif not td + tw:
+            missing.append(_fmt(value))
+        else:
+            s_lo, s_hi = sd + min(sw, 1), sd + sw
+            t_lo, t_hi = td + min(tw, 1), td + tw
+            if s_hi < t_lo or t_hi < s_lo:
+                differ.append(f"{_fmt(value)} {_times(sd + sw)} in the source but {_times(td + tw)} in the translation")
+    if missing:
+        yield f"the source has {_names(missing)}, which the translation does not"
+    if extra:
+        yield f"the translation has {_names(extra)}, which the source does not"
+    for d in differ:
+        yield f"the number {d}"
+
+
+# --- glossary ------------------------------------------------------------------------
+
+_APOSTROPHES = "'’ʼ"
+_HYPHENS = "-‐‑–"
+
+
+def _target_pattern(target: str) -> re.Pattern:
+    """The glossary's target term, with the inflections English adds to it.
+
+    Case-insensitive; typographic and straight apostrophes and the hyphens are
+    interchangeable, and so are the kinds of space.  Allowed around the term:
+    plural and possessive endings (-s, -es, -’s, -s’), -d/-ed (discipline →
+    disciplined) and the prefixes re-/un-/non- (orientation → reorientation),
+    which is how the glossary's own notes expect its terms to be used."""
+    body = ""
+    for ch in target:
+        if ch in _APOSTROPHES:
+            body += f"[{_APOSTROPHES}]"
+        elif ch in _HYPHENS:
+            body += f"[{_HYPHENS}]"
+        elif ch.isspace():
+            body += r"[\s\u00a0]+"
+        else:
+            body += re.escape(ch)
+    prefix = r"(?:re|un|non[-‐]?)?" if target[:1].isalpha() else ""
+    suffix = rf"(?:e?s|[{_APOSTROPHES}]s|s[{_APOSTROPHES}]|e?d)?" if target[-1:].isalpha() else ""
+    return re.compile(rf"(?<![^\W_]){prefix}{body}{suffix}(?![^\W_])", re.I)
+
+
+_TARGET_PATTERNS: dict[str, re.Pattern] = {}
+
+
+@checker("glossary")
+def glossary(source: str, target: str, ctx: Context) -> Iterator[str]:
+    """Each glossary term in the source has the glossary's translation in the target."""
+    if not ctx.terms:
+        return
+    from .glossary import terms_in
+    plain = _plain(target)
+    for term in terms_in(source, ctx.terms):
+        wanted = term.targets.get(ctx.lang)
+        if not wanted:
+            continue
+        pattern = _TARGET_PATTERNS.get(wanted)
+        if pattern is None:
+            pattern = _TARGET_PATTERNS[wanted] = _target_pattern(wanted)
+        if not pattern.search(plain) and not pattern.search(target):
+            where = f" ({ctx.glossary_display}:{term.line})" if term.line else ""
+            yield (f"the glossary translates {_quote(term.term)} as {_quote(wanted)}{where}, "
+                   f"which is not in the translation")
+
+
+# --- script --------------------------------------------------------------------------
+
+@checker("script")
+def script(source: str, target: str, ctx: Context) -> Iterator[str]:
+    """No Persian/Arabic script left in a translation into a left-to-right language."""
+    if ctx.rtl:
+        return
+    text = _mask(target, footnotes=False, placeholders=False)
+    runs = _ARABIC_SCRIPT.findall(text)
+    runs = [r for r in runs if r.strip()]
+    if runs:
+        shown = _names(_quote(r) for r in runs[:3]) + (" …" if len(runs) > 3 else "")
+        yield f"Persian/Arabic script left in the translation: {shown}"
+
+
+# --- identical -----------------------------------------------------------------------
+
+@checker("identical")
+def identical(source: str, target: str, ctx: Context) -> Iterator[str]:
+    """The translation is not just a copy of the source."""
+    if " ".join(source.split()).casefold() != " ".join(target.split()).casefold():
+        return
+    if any(ch.isalpha() for ch in _mask(source)):
+        yield "the translation is identical to the source"
+
+
+# --- markup --------------------------------------------------------------------------
+
+def _markup(text: str) -> dict:
+    text = _ESCAPED.sub("  ", text)
+    code = len(_CODE.findall(text))
+    text = _strip_code(text, "x")
+    links = Counter(m.group(3) for m in _LINK.finditer(text) if not m.group(1))
+    images = Counter(m.group(3) for m in _LINK.finditer(text) if m.group(1))
+    links.update(m.group(1) for m in _AUTOLINK.finditer(text))
+    footnotes = Counter(_FOOTREF.findall(text))
+    text = _LINK.sub(lambda m: " " + m.group(2) + " ", text)
+    text = _FOOTREF.sub(" ", text)
+    strong = len(_STRONG.findall(text))
+    text = _STRONG.sub(lambda m: " " + (m.group(1) or m.group(2) or "") + " ", text)
+    emph = len(_EMPH.findall(text))
+    return {"code": code, "links": links, "images": images, "footnotes": footnotes,
+            "strong": strong, "emph": emph}
+
+
+_MARKUP_NAMES = {"strong": "bold spans (**…**)", "emph": "italic spans (*…*)", "code": "code spans (`…`)"}
+
+
+@checker("markup")
+def markup(source: str, target: str, ctx: Context) -> Iterator[str]:
+    """Inline Markdown kept: bold, italics, code, link targets, footnote references."""
+    s, t = _markup(source), _markup(target)
+    for key in ("strong", "emph", "code"):
+        if s[key] != t[key]:
+            yield f"the source has {s[key]} {_MARKUP_NAMES[key]}, the translation {t[key]}"
+    for key, what in (("links", "link to"), ("images", "image")):
+        missing = sorted((s[key] - t[key]).elements())
+        extra = sorted((t[key] - s[key]).elements())
+        if missing:
+            yield f"the translation has no {what} {_names(_quote(u) for u in missing)}"
+        if extra:
+            yield f"the translation has a {what} {_names(_quote(u) for u in extra)} that the source does not"
+    if s["footnotes"] != t["footnotes"]:
+        missing = sorted((s["footnotes"] - t["footnotes"]).elements())
+        extra = sorted((t["footnotes"] - s["footnotes"]).elements())
+        if missing:
+            yield f"footnote reference {_names(f'[^{n}]' for n in missing)} is missing from the translation"
+        if extra:
+            yield f"the translation has footnote reference {_names(f'[^{n}]' for n in extra)}, which the source does not"
+
+
+# --- brackets and quotes -------------------------------------------------------------
+
+_PAIRS = {
+    "parentheses": ("(", ")"),
+    "square brackets": ("[", "]"),
+    "quotation marks": ("«“", "»”"),
+}
+
+
+def _balance(text: str) -> dict[str, tuple[int, int]]:
+    """Per kind: (left open at the end, closed without an opening)."""
+    text = _ESCAPED.sub("  ", _strip_code(text))
+    for a, b, _ in reversed(_url_spans(text)):
+        text = text[:a] + " " + text[b:]
+    out = {}
+    for name, (opens, closes) in _PAIRS.items():
+        depth = stray = 0
+        for ch in text:
+            if ch in opens:
+                depth += 1
+            elif ch in closes:
+                if depth:
+                    depth -= 1
+                else:
+                    stray += 1
+        out[name] = (depth, stray)
+    out["straight quotes"] = (text.count('"') % 2, 0)
+    return out
+
+
+@checker("brackets")
+def brackets(source: str, target: str, ctx: Context) -> Iterator[str]:
+    """Brackets and quotation marks balanced in the translation.
+
+    A unit is a sentence, and a quotation may run over several: an imbalance
+    the source has too is not the translator's."""
+    s, t = _balance(source), _balance(target)
+    for name, (unclosed, stray) in t.items():
+        if (unclosed, stray) == (0, 0) or (unclosed, stray) == s[name]:
+            continue
+        if name == "straight quotes":
+            yield 'the translation has an odd number of straight double quotes (")'
+            continue
+        opens, closes = _PAIRS[name]
+        if unclosed:
+            yield f"the translation leaves {unclosed} {name[:-1] if unclosed == 1 else name} open ({' or '.join(opens)} without {' or '.join(closes)})"
+        if stray:
+            yield f"the translation closes {stray} {name[:-1] if stray == 1 else name} that it never opened ({' or '.join(closes)})"
+
+
+# --- punctuation ---------------------------------------------------------------------
+
+_FINAL_NOISE = re.compile(r"(?:\s+|\[\^[^\]\s]+\]|[)\]»”’\"'*_`}]+)$")
+_FINAL = {"?": "?", "؟": "?", "!": "!", ".": ".", "…": "…", ":": ":", "؛": ";", ";": ";"}
+
+
+def _final_punctuation(text: str) -> str | None:
+    text = text.rstrip()
+    while True:
+        stripped = _FINAL_NOISE.sub("", text)
+        if stripped == text:
+            break
+        text = stripped
+    if text.endswith("..."):
+        return "…"
+    return _FINAL.get(text[-1:]) if text else None
+
+
+@checker("punctuation")
+def punctuation(source: str, target: str, ctx: Context) -> Iterator[str]:
+    """The translation ends like the source: ؟/? → ?, ! → !, . → ., … → …, : → :.
+
+    Closing quotes, brackets and footnote references after the mark do not
+    matter ('.”' is a full stop)."""
+    s, t = _final_punctuation(source), _final_punctuation(target)
+    if s == t or (s in (None, ";") and t in (None, ";", ":")):
+        return
+    names = {"?": "a question mark", "!": "an exclamation mark", ".": "a full stop",
+             "…": "an ellipsis", ":": "a colon", ";": "a semicolon", None: "no punctuation"}
+    yield f"the source ends with {names[s]}, the translation with {names[t]}"
+
+
+# --- urls and placeholders -----------------------------------------------------------
+
+@checker("urls")
+def urls(source: str, target: str, ctx: Context) -> Iterator[str]:
+    """URLs and e-mail addresses unchanged."""
+    s, t = Counter(urls_in(source)), Counter(urls_in(target))
+    missing = sorted((s - t).elements())
+    extra = sorted((t - s).elements())
+    if missing:
+        yield f"{_names(_quote(u) for u in missing)} from the source is not in the translation unchanged"
+    if extra:
+        yield f"the translation has {_names(_quote(u) for u in extra)}, which the source does not"
+
+
+def placeholders_in(text: str) -> list[str]:
+    text = _strip_code(text)
+    for a, b, _ in reversed(_url_spans(text)):
+        text = text[:a] + " " + text[b:]
+    return _PLACEHOLDER.findall(text)
+
+
+@checker("placeholders")
+def placeholders(source: str, target: str, ctx: Context) -> Iterator[str]:
+    """Placeholders ({name}, {{x}}, %s, %(x)s) unchanged."""
+    s, t = Counter(placeholders_in(source)), Counter(placeholders_in(target))
+    missing = sorted((s - t).elements())
+    extra = sorted((t - s).elements())
+    if missing:
+        yield f"placeholder {_names(missing)} is missing from the translation"
+    if extra:
+        yield f"the translation has placeholder {_names(extra)}, which the source does not"
+
+
+# --- whitespace and bidi ---------------------------------------------------------------
+
+_DOUBLE_SPACE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u3000]{2,}")
+
+
+@checker("whitespace")
+def whitespace(source: str, target: str, ctx: Context) -> Iterator[str]:
+    """No double spaces, no leading or trailing white space."""
+    lead = target[: len(target) - len(target.lstrip())]
+    trail = target[len(target.rstrip()):]
+    if lead and lead != source[: len(source) - len(source.lstrip())]:
+        yield "the translation starts with white space"
+    if trail and trail != source[len(source.rstrip()):]:
+        yield "the translation ends with white space"
+    doubles = [m for m in _DOUBLE_SPACE.finditer(target.strip())]
+    if doubles:
+        m = doubles[0]
+        at = target.strip()[max(0, m.start() - 15): m.start()].split(" ")[-1] or target.strip()[:15]
+        more = f" ({len(doubles)} places)" if len(doubles) > 1 else ""
+        yield f"double space in the translation after {_quote(at)}{more}"
+
+
+@checker("bidi")
+def bidi(source: str, target: str, ctx: Context) -> Iterator[str]:
+    """No bidirectional embedding, override or isolate controls (Trojan Source)."""
+    found = [(m.start(), m.group()) for m in BIDI_CONTROLS.finditer(target)]
+    if found:
+        names = sorted({f"U+{ord(ch):04X} {unicodedata.name(ch, '')}" for _, ch in found})
+        yield (f"the translation contains {len(found)} invisible bidirectional control "
+               f"character{'s' if len(found) > 1 else ''} ({', '.join(names)}), which can make "
+               f"the text read differently from what is printed")
+
+
+# --- length ----------------------------------------------------------------------------
+
+LENGTH_FACTOR = 3.0
+LENGTH_MIN_CHARS = 20
+
+
+def _ratio(source: str, target: str) -> float | None:
+    s, t = len(_plain(source)), len(_plain(target))
+    return t / s if s else None
+
+
+@checker("length", severity="warning")
+def length(source: str, target: str, ctx: Context) -> Iterator[str]:
+    """The translation's length is in line with the rest of the catalog."""
+    if not ctx.median_ratio:
+        return
+    s, t = len(_plain(source)), len(_plain(target))
+    if not s or max(s, t) <= LENGTH_MIN_CHARS:
+        return
+    ratio = t / s
+    if ratio > ctx.median_ratio * LENGTH_FACTOR or ratio < ctx.median_ratio / LENGTH_FACTOR:
+        yield (f"the translation is {ratio:.2f} times as long as the source, where this catalog's "
+               f"median is {ctx.median_ratio:.2f}: is something missing or added?")
+
+
+# --- untranslated and fuzzy --------------------------------------------------------------
+
+@checker("untranslated", severity="warning")
+def untranslated(source: str, target: str, ctx: Context) -> Iterator[str]:
+    """The unit has no translation."""
+    if not target:
+        yield "not translated yet"
+
+
+@checker("fuzzy", severity="warning")
+def fuzzy(source: str, target: str, ctx: Context) -> Iterator[str]:
+    """The unit's translation is marked fuzzy (a draft to review)."""
+    if target and ctx.entry is not None and "fuzzy" in ctx.entry.flags:
+        yield "the translation is marked fuzzy: review it and clear the flag"
+
+
+# --- running the checks --------------------------------------------------------------------
+
+_IGNORE_COMMENT = re.compile(r"check:\s*ignore\s+([\w\-]+(?:[\s,]+[\w\-]+)*)", re.I)
+_STATE_CHECKS = ("untranslated", "fuzzy")
+LENGTH_MIN_UNITS = 5   # fewer translated units than this: no median, no length check
+
+
+def silenced(entry: polib.POEntry) -> set[str]:
+    """The checks a translator turned off for this entry (may contain "all")."""
+    out = {f[len("no-check-"):] for f in entry.flags if f.startswith("no-check-")}
+    for line in (entry.tcomment or "").splitlines():
+        for m in _IGNORE_COMMENT.finditer(line):
+            out.update(n.lower() for n in re.split(r"[\s,]+", m.group(1)) if n)
+    return out
+
+
+def _selected(only: Iterable[str] | None) -> list[str]:
+    if only is None:
+        return list(CHECKS)
+    names = [n.strip() for n in ([only] if isinstance(only, str) else only) if n.strip()]
+    unknown = [n for n in names if n not in CHECKS]
+    if unknown:
+        raise PublishError(f"unknown check {_names(unknown)} (the checks are {', '.join(CHECKS)})")
+    return [n for n in CHECKS if n in names]
+
+
+def median_ratio(po: polib.POFile) -> float | None:
+    ratios = [r for e in po if e.msgid and e.msgstr and not e.obsolete and "fuzzy" not in e.flags
+              for r in [_ratio(e.msgid, e.msgstr)] if r]
+    return statistics.median(ratios) if len(ratios) >= LENGTH_MIN_UNITS else None
+
+
+def _is_rtl(lang: str) -> bool:
+    from babel import Locale, UnknownLocaleError
+    try:
+        return Locale.parse(lang).character_order == "right-to-left"
+    except (UnknownLocaleError, ValueError):
+        return False
+
+
+def _pairs(entry: polib.POEntry) -> list[tuple[str, str]]:
+    if entry.msgid_plural:
+        forms = [entry.msgstr_plural[k] for k in sorted(entry.msgstr_plural)]
+        return [(entry.msgid if i == 0 else entry.msgid_plural, t) for i, t in enumerate(forms)] or [(entry.msgid, "")]
+    return [(entry.msgid, entry.msgstr)]
+
+
+def check_catalog(po: polib.POFile, path_display: str, lang: str, source_lang: str,
+                  glossary_terms: list | None, only: Iterable[str] | None = None,
+                  glossary_display: str = "translations/glossary.yml") -> list[Finding]:
+    """Run the checks (all, or those named in ``only``) over one catalog."""
+    names = _selected(only)
+    ctx = Context(lang=lang, source_lang=source_lang, terms=list(glossary_terms or []),
+                  rtl=_is_rtl(lang), median_ratio=median_ratio(po) if "length" in names else None,
+                  glossary_display=glossary_display)
+    findings: list[Finding] = []
+    for entry in po:
+        if entry.obsolete or not entry.msgid:
+            continue
+        off = silenced(entry)
+        if "all" in off:
+            continue
+        ctx.entry = entry
+        pairs = _pairs(entry)
+        if not all(t for _, t in pairs):
+            run = ["untranslated"]
+        elif "fuzzy" in entry.flags:
+            run = ["fuzzy"]
+        else:
+            run = [n for n in names if n not in _STATE_CHECKS]
+        for name in run:
+            if name not in names or name in off:
+                continue
+            fn = CHECKS[name]
+            seen = set()
+            for source, target in pairs if name not in _STATE_CHECKS else pairs[:1]:
+                for message in fn(source, target, ctx):
+                    if message in seen:
+                        continue
+                    seen.add(message)
+                    findings.append(Finding(path_display, entry.linenum or 0, name, message, entry.msgid,
+                                            getattr(fn, "severity", "error")))
+    ctx.entry = None
+    return findings
+
+
+def check_project(project, documents=None, languages=None, only=None) -> list[Finding]:
+    """Check the catalogs of ``documents`` (names or Documents; all by default)
+    in ``languages`` (all target languages by default) against the glossary."""
+    from . import catalog, glossary
+    _selected(only)   # unknown names fail before any file is read
+    docs = project.documents if documents is None else [
+        d if not isinstance(d, str) else project.document(d) for d in documents]
+    langs = project.target_languages if languages is None else list(languages)
+    for lang in langs:
+        if lang not in project.target_languages:
+            raise PublishError(f"{lang} is not one of the target languages ({', '.join(project.target_languages)})")
+
+    def display(path) -> str:
+        try:
+            return path.relative_to(project.root).as_posix()
+        except ValueError:
+            return str(path)
+
+    gdisplay = display(project.glossary_path)
+    terms = glossary.load(project.glossary_path, project.source_language, project.normalize, display=gdisplay)
+    findings: list[Finding] = []
+    for doc in docs:
+        for lang in langs:
+            path = project.po_path(doc, lang)
+            po = catalog.read(path, display(path))
+            findings += check_catalog(po, display(path), lang, project.source_language, terms, only,
+                                      glossary_display=gdisplay)
+    return findings

@@ -1,0 +1,216 @@
+"""Shared fixtures: copies of the real project, a small synthetic project,
+the real CLI as a subprocess and a few gettext helpers.
+
+Nothing here writes to the real project: every test works in ``tmp_path``.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+PUBLISH = Path(sys.executable).parent / "publish"
+if not PUBLISH.exists():  # pragma: no cover - run outside the venv
+    PUBLISH = REPO / ".venv" / "bin" / "publish"
+
+# --- the synthetic project ----------------------------------------------------
+
+SYNTHETIC_CONFIG = """\
+title:
+  fa: آزمون
+  en: Test
+source_language: fa
+target_languages: [en]
+documents:
+  - name: doc
+    source: source/fa/doc.md
+segmentation: sentence
+normalize:
+  tatweel: true
+catalog:
+  line_numbers: true
+pdf:
+  paper: A5
+"""
+
+# Headings, a paragraph of three sentences (emphasis, a link), a list, a
+# table, a footnote, a definition list, a code block, and a sentence that
+# occurs twice.
+SYNTHETIC_SOURCE = """\
+# عنوان اول
+
+این جمله **مهم** است. این جمله دوم با [پیوند](https://example.com/a.b) است!
+آیا این سوم است؟
+
+## فهرست
+
+- مورد یکم در فهرست.
+- مورد دوم با *تاکید* است.
+
+| ستون یک | ستون دو |
+| --- | --- |
+| خانه اول | خانه دوم |
+
+این جمله پانویس دارد.[^1] جمله بعدی اینجاست.
+
+[^1]: متن پانویس اینجاست.
+
+اصطلاح
+: تعریف اصطلاح اینجاست.
+
+```
+code that is never translated
+```
+
+این جمله **مهم** است.
+"""
+
+
+def _write_project(root: Path, config: str, source: str, name: str = "doc") -> Path:
+    (root / "source" / "fa").mkdir(parents=True, exist_ok=True)
+    (root / "publish.yml").write_text(config, encoding="utf-8")
+    (root / "source" / "fa" / f"{name}.md").write_text(source, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def make_project(tmp_path):
+    """Factory: ``make_project(config=..., source=..., name=...)`` writes a
+    small project into a fresh folder under tmp_path and returns its root."""
+    counter = iter(range(1000))
+
+    def make(config: str = SYNTHETIC_CONFIG, source: str = SYNTHETIC_SOURCE, name: str = "doc") -> Path:
+        root = tmp_path / f"proj{next(counter)}"
+        root.mkdir()
+        return _write_project(root, config, source, name)
+
+    return make
+
+
+@pytest.fixture
+def synthetic_project(make_project) -> Path:
+    return make_project()
+
+
+@pytest.fixture
+def project_dir(tmp_path) -> Path:
+    """A temporary copy of the real project (publish.yml, source/, translations/)."""
+    root = tmp_path / "project"
+    root.mkdir()
+    shutil.copy2(REPO / "publish.yml", root / "publish.yml")
+    shutil.copytree(REPO / "source", root / "source")
+    shutil.copytree(REPO / "translations", root / "translations")
+    return root
+
+
+# --- the CLI --------------------------------------------------------------------
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(LC_ALL="C.UTF-8", LANG="C.UTF-8", PYTHONIOENCODING="utf-8")
+    env.pop("SOURCE_DATE_EPOCH", None)
+    return env
+
+
+@pytest.fixture
+def run_publish():
+    """``run_publish(args, cwd)`` runs the real console script and returns the
+    CompletedProcess (text, stdout and stderr captured)."""
+
+    def run(args: list[str], cwd: Path, check: bool = False) -> subprocess.CompletedProcess:
+        proc = subprocess.run([str(PUBLISH), *args], cwd=cwd, capture_output=True, text=True,
+                              encoding="utf-8", env=_env(), timeout=120)
+        if check and proc.returncode != 0:
+            raise AssertionError(f"publish {' '.join(args)} exited {proc.returncode}:\n"
+                                 f"{proc.stdout}\n{proc.stderr}")
+        return proc
+
+    return run
+
+
+# --- gettext tools ------------------------------------------------------------------
+
+def gettext(tool: str, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([tool, *map(str, args)], capture_output=True, text=True, encoding="utf-8",
+                          cwd=cwd, env={**_env(), "LC_ALL": "C"}, timeout=60)
+
+
+@pytest.fixture
+def msgfmt_check():
+    """Runs ``msgfmt -c`` on a file and fails the test with its output if it complains."""
+
+    def check(path: Path) -> None:
+        proc = gettext("msgfmt", "-c", "-o", os.devnull, path)
+        assert proc.returncode == 0, f"msgfmt -c {path}:\n{proc.stderr}"
+
+    return check
+
+
+_STAT = re.compile(r"(\d+) (translated message|fuzzy translation|untranslated message)")
+
+
+@pytest.fixture
+def msgfmt_stats():
+    """``msgfmt --statistics`` as {"translated": n, "fuzzy": n, "untranslated": n}."""
+
+    def stats(path: Path) -> dict[str, int]:
+        proc = gettext("msgfmt", "--statistics", "-o", os.devnull, path)
+        assert proc.returncode == 0, proc.stderr
+        out = {"translated": 0, "fuzzy": 0, "untranslated": 0}
+        for n, what in _STAT.findall(proc.stderr):
+            out[what.split()[0]] = int(n)
+        return out
+
+    return stats
+
+
+@pytest.fixture
+def msgcat_nowrap():
+    """The text ``msgcat --no-wrap`` writes for a catalog."""
+
+    def cat(path: Path) -> str:
+        proc = gettext("msgcat", "--no-wrap", path)
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout
+
+    return cat
+
+
+# --- catalogs ------------------------------------------------------------------
+
+def all_msgstrs(po: polib.POFile) -> set[str]:
+    """Every non-empty msgstr of a catalog: active, fuzzy and obsolete."""
+    return {e.msgstr for e in po if e.msgstr} | {e.msgstr for e in po.obsolete_entries() if e.msgstr}
+
+
+@pytest.fixture
+def msgstrs():
+    return all_msgstrs
+
+
+@pytest.fixture
+def fill_translations():
+    """``fill_translations(path, translate=lambda msgid: ...)`` fills every
+    active entry of a PO file (no longer fuzzy) and writes it the way publish
+    writes catalogs.
+    Returns the set of msgstrs written."""
+    from publish import catalog
+
+    def fill(path: Path, translate=lambda msgid: "EN:" + msgid) -> set[str]:
+        po = catalog.read(path)
+        for e in po:
+            if not e.obsolete:
+                e.msgstr = translate(e.msgid)
+                e.flags = [f for f in e.flags if f != "fuzzy"]
+                e.previous_msgid = None
+        path.write_text(catalog.render(po), encoding="utf-8")
+        return {e.msgstr for e in po if e.msgstr}
+
+    return fill
