@@ -110,8 +110,11 @@ def _url_spans(text: str) -> list[tuple[int, int, str]]:
 
 
 def urls_in(text: str) -> list[str]:
-    """URLs and e-mail addresses, in order (an e-mail inside a URL is not counted twice)."""
+    """URLs and e-mail addresses in running text, in order (an e-mail inside a
+    URL is not counted twice).  Link targets are the markup check's."""
     text = _strip_code(text)
+    text = _LINK.sub(lambda m: " " + m.group(2) + " ", text)
+    text = _AUTOLINK.sub(" ", text)
     spans = _url_spans(text)
     found = [(a, u) for a, _, u in spans]
     for m in _EMAIL.finditer(text):
@@ -188,6 +191,8 @@ def _times(n: int) -> str:
 #   (یک کمونیسم = "a communism"), English "one" a pronoun ("one of our
 #   efforts"), "first" a discourse marker ("First, …").  A one that is part of
 #   a larger number (یک میلیون, twenty-one) counts, and so does the digit 1;
+#   a lone one-word only answers for a digit 1 on the other side (۱ نفر = one
+#   person);
 # * نه, which is both "nine" and "no/not": it is nine only inside a number
 #   phrase (هشت و نه, نه هزار) or before a counted noun (نه سال, نه نفر);
 # * vague plurals: دهها/صدها/هزاران, "صد ها", "tens/hundreds/thousands of" and
@@ -303,7 +308,7 @@ class _Phrase:
             return False
         if kind == "mult":
             if value == 100:
-                return 0 < self.current < 100 and not self.digits or (self.digits and 0 < self.current < 100)
+                return 0 < self.current < 100
             return 0 < self.current < value and (self.total == 0 or self.total > self.current * value)
         if self.digits and self.total == 0:
             return False                       # "۳ ۴" are two numbers; "۳ هزار" is one
@@ -342,8 +347,10 @@ def numbers_in(text: str) -> list[tuple[Decimal, str]]:
         nonlocal phrase
         if phrase is not None:
             value = phrase.value
-            if phrase.digits or not (value == 1 and phrase.tokens == 1):
-                out.append((value, "digits" if phrase.digits else "words"))
+            if phrase.digits:
+                out.append((value, "digits"))
+            else:
+                out.append((value, "one" if value == 1 and phrase.tokens == 1 else "words"))
             phrase = None
 
     vague_until = -1
@@ -389,7 +396,7 @@ def numbers_in(text: str) -> list[tuple[Decimal, str]]:
             continue
         if kind == "other":
             close()
-            out.append((Decimal(value), "words") if value != 1 else None) if value != 1 else None
+            out.append((Decimal(value), "one" if value == 1 else "words"))
             i += 1
             continue
         if phrase is not None and adjacent and phrase.takes(kind, value):
@@ -401,7 +408,7 @@ def numbers_in(text: str) -> list[tuple[Decimal, str]]:
             phrase.add(kind, value)
         i += 1
     close()
-    return [n for n in out if n is not None]
+    return out
 
 
 def _classify(word: str, prev: str, nxt: str, tokens, i) -> tuple[str | None, int]:
@@ -440,22 +447,34 @@ def _fmt(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
-def _number_counts(text: str) -> dict[Decimal, tuple[int, int]]:
+def _number_counts(text: str) -> tuple[dict[Decimal, tuple[int, int]], int]:
+    """{value: (in digits, in words)} and how many lone one-words (one, یک…)."""
     counts: dict[Decimal, list[int]] = {}
+    ones = 0
     for value, kind in numbers_in(text):
+        if kind == "one":
+            ones += 1
+            continue
         c = counts.setdefault(value, [0, 0])
         c[0 if kind == "digits" else 1] += 1
-    return {v: (d, w) for v, (d, w) in counts.items()}
+    return {v: (d, w) for v, (d, w) in counts.items()}, ones
 
 
 @checker("numbers")
 def numbers(source: str, target: str, ctx: Context) -> Iterator[str]:
     """The same numbers in source and translation, however they are written."""
-    src, tgt = _number_counts(source), _number_counts(target)
+    (src, src_ones), (tgt, tgt_ones) = _number_counts(source), _number_counts(target)
     missing, extra, differ = [], [], []
     for value in sorted(set(src) | set(tgt)):
         sd, sw = src.get(value, (0, 0))
         td, tw = tgt.get(value, (0, 0))
+        if value == 1:
+            # a lone one-word does not count by itself, but may stand for a digit 1
+            if sd > td + tw + tgt_ones:
+                missing.append(_fmt(value))
+            elif td > sd + sw + src_ones:
+                extra.append(_fmt(value))
+            continue
         if not sd + sw:
             extra.append(_fmt(value))
         elif not td + tw:
@@ -464,7 +483,7 @@ def numbers(source: str, target: str, ctx: Context) -> Iterator[str]:
             s_lo, s_hi = sd + min(sw, 1), sd + sw
             t_lo, t_hi = td + min(tw, 1), td + tw
             if s_hi < t_lo or t_hi < s_lo:
-                differ.append(f"{_fmt(value)} {_times(sd + sw)} in the source but {_times(td + tw)} in the translation")
+                differ.append(f"{_fmt(value)} occurs {_times(sd + sw)} in the source but {_times(td + tw)} in the translation")
     if missing:
         yield f"the source has {_names(missing)}, which the translation does not"
     if extra:
@@ -603,6 +622,8 @@ _PAIRS = {
     "square brackets": ("[", "]"),
     "quotation marks": ("«“", "»”"),
 }
+_SINGULAR = {"parentheses": "parenthesis", "square brackets": "square bracket",
+             "quotation marks": "quotation mark"}
 
 
 def _balance(text: str) -> dict[str, tuple[int, int]]:
@@ -639,11 +660,13 @@ def brackets(source: str, target: str, ctx: Context) -> Iterator[str]:
         if name == "straight quotes":
             yield 'the translation has an odd number of straight double quotes (")'
             continue
-        opens, closes = _PAIRS[name]
+        opens, closes = (" or ".join(_quote(c) for c in chars) for chars in _PAIRS[name])
         if unclosed:
-            yield f"the translation leaves {unclosed} {name[:-1] if unclosed == 1 else name} open ({' or '.join(opens)} without {' or '.join(closes)})"
+            what = _SINGULAR[name] if unclosed == 1 else name
+            yield f"the translation leaves {unclosed} {what} open: {opens} without a matching {closes}"
         if stray:
-            yield f"the translation closes {stray} {name[:-1] if stray == 1 else name} that it never opened ({' or '.join(closes)})"
+            what = _SINGULAR[name] if stray == 1 else name
+            yield f"the translation has {stray} closing {what} ({closes}) that nothing opened"
 
 
 # --- punctuation ---------------------------------------------------------------------
@@ -776,6 +799,8 @@ def untranslated(source: str, target: str, ctx: Context) -> Iterator[str]:
     """The unit has no translation."""
     if not target:
         yield "not translated yet"
+    elif not target.strip():
+        yield "the translation is only white space"
 
 
 @checker("fuzzy", severity="warning")
@@ -849,7 +874,7 @@ def check_catalog(po: polib.POFile, path_display: str, lang: str, source_lang: s
             continue
         ctx.entry = entry
         pairs = _pairs(entry)
-        if not all(t for _, t in pairs):
+        if not all(t.strip() for _, t in pairs):
             run = ["untranslated"]
         elif "fuzzy" in entry.flags:
             run = ["fuzzy"]
