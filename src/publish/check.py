@@ -20,6 +20,7 @@ translation is a draft until the flag is cleared); untranslated units get one
 from __future__ import annotations
 
 import re
+import functools
 import statistics
 import unicodedata
 from collections import Counter
@@ -91,7 +92,7 @@ _EMPH = re.compile(r"(?<![\\*])\*(?=[^\s*])(.+?)(?<=[^\s*\\])\*(?!\*)|(?<![\w_\\
 _ESCAPED = re.compile(r"\\[\\`*_\[\](){}#+\-.!<>\"'~^|]")
 _PLACEHOLDER = re.compile(
     r"\{\{\s*[\w.\[\]|: -]*?\s*\}\}"                      # {{ jinja }}
-    r"|(?<!\{)\{[\w.\[\]]*(?:![rsa])?(?::[^{}\s]*)?\}(?!\})"   # {name}, {0}, {}, {x:>4}
+    r"|(?<![{\]])\{(?![.#])[\w.\[\]]*(?:![rsa])?(?::[^{}\s]*)?\}(?!\})"  # {name}, {0}, {}, {x:>4}
     r"|(?<![%\w])%(?:\([\w.-]+\))?[#0+-]?(?:\d+|\*)?(?:\.\d+)?[sdiouxXeEfFgGcr]"  # %s, %(x)s
 )
 _ARABIC_SCRIPT = re.compile("[\u0600-\u06ff\u0750-\u077f\u0870-\u08ff\ufb50-\ufdff\ufe70-\ufefe]+")
@@ -146,6 +147,7 @@ def _mask(text: str, *, code=True, urls=True, footnotes=True, placeholders=True,
     return text
 
 
+@functools.lru_cache(maxsize=4096)
 def _plain(text: str) -> str:
     """Roughly what a reader sees: no markup syntax, no link targets."""
     text = _mask(text, code=False, urls=False, placeholders=False)
@@ -233,8 +235,8 @@ for _w, _v in {**_FA_CARDINALS, **_FA_MULTIPLIERS}.items():
     if _v not in (0, 1, 3, 30):
         _FA_ORDINALS.setdefault(_w + "م", _v)
         _FA_ORDINALS.setdefault(_w + "مین", _v)
-_FA_WORDS_OTHER = {"مضاعف": 2, "دوچندان": 2, "دوبرابر": 2}
-_FA_VAGUE = {"دهها", "صدها", "هزارها", "هزاران", "میلیونها", "میلیاردها", "دهها"}
+_FA_WORDS_OTHER = {"مضاعف": 2, "دوچندان": 2, "دوبرابر": 2, "دوبار": 2, "دوگانه": 2}
+_FA_VAGUE = {"دهها", "صدها", "هزارها", "هزاران", "میلیونها", "میلیاردها"}
 _FA_PLURAL = {"ها", "های", "هایی"}
 _FA_CONNECTOR = "و"
 # After نه (9/no) these make it a count: units and the nouns counted in reports.
@@ -276,6 +278,7 @@ _VAGUE = _FA_VAGUE | _EN_VAGUE
 _JOIN_GAP = re.compile(r"[\s\u00a0\u200c\-‐‑–]*")
 
 
+@functools.lru_cache(maxsize=8192)
 def _word_key(word: str) -> str:
     word = _HARAKAT.sub("", word).replace("\u200c", "")
     return word.translate(str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک"})).lower()
@@ -336,7 +339,8 @@ class _Phrase:
 
 
 def numbers_in(text: str) -> list[tuple[Decimal, str]]:
-    """The numbers in ``text`` as (value, "digits" or "words"), in order."""
+    """The numbers in ``text`` as (value, kind), in order; kind is "digits",
+    "words", or "one" for a lone one-word (see above)."""
     text = _mask(text)
     tokens = [(m.start(), m.end(), m.group("num"), _word_key(m.group("word")) if m.group("word") else "")
               for m in _NUMBER_TOKEN.finditer(text)]
@@ -381,8 +385,9 @@ def numbers_in(text: str) -> list[tuple[Decimal, str]]:
             # a connector between two number words keeps the phrase open
             if (word in (_FA_CONNECTOR, _EN_CONNECTOR) and phrase is not None and adjacent
                     and i + 1 < len(tokens) and not tokens[i + 1][2]):
-                nkind, nvalue = _classify(tokens[i + 1][3], word, tokens[i + 2][3] if i + 2 < len(tokens) else "", tokens, i + 1)
-                if nkind in ("card", "ord", "mult") and phrase.takes(nkind, nvalue) and nkind != "mult":
+                after = tokens[i + 2][3] if i + 2 < len(tokens) else ""
+                nkind, nvalue = _classify(tokens[i + 1][3], word, after, tokens, i + 1)
+                if nkind in ("card", "ord") and phrase.takes(nkind, nvalue):
                     phrase.end = end
                     i += 1
                     continue
@@ -447,6 +452,7 @@ def _fmt(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
+@functools.lru_cache(maxsize=4096)
 def _number_counts(text: str) -> tuple[dict[Decimal, tuple[int, int]], int]:
     """{value: (in digits, in words)} and how many lone one-words (one, یک…)."""
     counts: dict[Decimal, list[int]] = {}
@@ -498,14 +504,17 @@ _APOSTROPHES = "'’ʼ"
 _HYPHENS = "-‐‑–"
 
 
-def _target_pattern(target: str) -> re.Pattern:
+def _target_pattern(target: str, pos: str = "") -> re.Pattern:
     """The glossary's target term, with the inflections English adds to it.
 
     Case-insensitive; typographic and straight apostrophes and the hyphens are
-    interchangeable, and so are the kinds of space.  Allowed around the term:
-    plural and possessive endings (-s, -es, -’s, -s’), -d/-ed (discipline →
-    disciplined) and the prefixes re-/un-/non- (orientation → reorientation),
-    which is how the glossary's own notes expect its terms to be used."""
+    interchangeable, and so are the kinds of space.  A name (pos "proper
+    noun") may take the possessive (-’s, -s’), and a one-word name the plural
+    too (Reyhaneh → “the Reyhanehs”), but a many-word name must be exact
+    (“Committee Against Executions” is not the committee's name).  Other
+    terms may also take -s/-es, -d/-ed (discipline → disciplined) and the
+    prefixes re-/un-/non- (orientation → reorientation), which is how the
+    glossary's own notes expect its terms to be used."""
     body = ""
     for ch in target:
         if ch in _APOSTROPHES:
@@ -516,12 +525,19 @@ def _target_pattern(target: str) -> re.Pattern:
             body += r"[\s\u00a0]+"
         else:
             body += re.escape(ch)
-    prefix = r"(?:re|un|non[-‐]?)?" if target[:1].isalpha() else ""
-    suffix = rf"(?:e?s|[{_APOSTROPHES}]s|s[{_APOSTROPHES}]|e?d)?" if target[-1:].isalpha() else ""
+    name = pos == "proper noun"
+    possessive = rf"[{_APOSTROPHES}]s|s[{_APOSTROPHES}]"
+    if not target[-1:].isalpha():
+        suffix = ""
+    elif name:
+        suffix = rf"(?:{possessive}|s)?" if len(target.split()) == 1 else rf"(?:{possessive})?"
+    else:
+        suffix = rf"(?:e?s|{possessive}|e?d)?"
+    prefix = r"(?:re|un|non[-‐]?)?" if target[:1].isalpha() and not name else ""
     return re.compile(rf"(?<![^\W_]){prefix}{body}{suffix}(?![^\W_])", re.I)
 
 
-_TARGET_PATTERNS: dict[str, re.Pattern] = {}
+_TARGET_PATTERNS: dict[tuple[str, str], re.Pattern] = {}
 
 
 @checker("glossary")
@@ -535,9 +551,10 @@ def glossary(source: str, target: str, ctx: Context) -> Iterator[str]:
         wanted = term.targets.get(ctx.lang)
         if not wanted:
             continue
-        pattern = _TARGET_PATTERNS.get(wanted)
+        key = (wanted, term.pos)
+        pattern = _TARGET_PATTERNS.get(key)
         if pattern is None:
-            pattern = _TARGET_PATTERNS[wanted] = _target_pattern(wanted)
+            pattern = _TARGET_PATTERNS[key] = _target_pattern(wanted, term.pos)
         if not pattern.search(plain) and not pattern.search(target):
             where = f" ({ctx.glossary_display}:{term.line})" if term.line else ""
             yield (f"the glossary translates {_quote(term.term)} as {_quote(wanted)}{where}, "
@@ -572,6 +589,7 @@ def identical(source: str, target: str, ctx: Context) -> Iterator[str]:
 
 # --- markup --------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=4096)
 def _markup(text: str) -> dict:
     text = _ESCAPED.sub("  ", text)
     code = len(_CODE.findall(text))
@@ -580,21 +598,26 @@ def _markup(text: str) -> dict:
     images = Counter(m.group(3) for m in _LINK.finditer(text) if m.group(1))
     links.update(m.group(1) for m in _AUTOLINK.finditer(text))
     footnotes = Counter(_FOOTREF.findall(text))
+    spans = Counter(_SPAN_ATTRS.findall(text))
     text = _LINK.sub(lambda m: " " + m.group(2) + " ", text)
     text = _FOOTREF.sub(" ", text)
     strong = len(_STRONG.findall(text))
     text = _STRONG.sub(lambda m: " " + (m.group(1) or m.group(2) or "") + " ", text)
     emph = len(_EMPH.findall(text))
     return {"code": code, "links": links, "images": images, "footnotes": footnotes,
-            "strong": strong, "emph": emph}
+            "spans": spans, "strong": strong, "emph": emph}
 
 
+_SPAN_ATTRS = re.compile(r"\]\{([^{}]*)\}")
 _MARKUP_NAMES = {"strong": "bold spans (**…**)", "emph": "italic spans (*…*)", "code": "code spans (`…`)"}
 
 
 @checker("markup")
 def markup(source: str, target: str, ctx: Context) -> Iterator[str]:
-    """Inline Markdown kept: bold, italics, code, link targets, footnote references."""
+    """Inline Markdown kept: bold, italics, code, links, footnote refs, spans.
+
+    Compared: the number of bold, italic and code spans, the link (and image)
+    targets, the footnote references and bracketed spans ([…]{.smallcaps})."""
     s, t = _markup(source), _markup(target)
     for key in ("strong", "emph", "code"):
         if s[key] != t[key]:
@@ -613,6 +636,13 @@ def markup(source: str, target: str, ctx: Context) -> Iterator[str]:
             yield f"footnote reference {_names(f'[^{n}]' for n in missing)} is missing from the translation"
         if extra:
             yield f"the translation has footnote reference {_names(f'[^{n}]' for n in extra)}, which the source does not"
+    if s["spans"] != t["spans"]:
+        missing = sorted((s["spans"] - t["spans"]).elements())
+        extra = sorted((t["spans"] - s["spans"]).elements())
+        if missing:
+            yield f"the translation has no span {_names('[…]{' + a + '}' for a in missing)}"
+        if extra:
+            yield f"the translation has a span {_names('[…]{' + a + '}' for a in extra)} that the source does not"
 
 
 # --- brackets and quotes -------------------------------------------------------------
@@ -626,6 +656,7 @@ _SINGULAR = {"parentheses": "parenthesis", "square brackets": "square bracket",
              "quotation marks": "quotation mark"}
 
 
+@functools.lru_cache(maxsize=4096)
 def _balance(text: str) -> dict[str, tuple[int, int]]:
     """Per kind: (left open at the end, closed without an opening)."""
     text = _ESCAPED.sub("  ", _strip_code(text))
@@ -694,7 +725,7 @@ def punctuation(source: str, target: str, ctx: Context) -> Iterator[str]:
     Closing quotes, brackets and footnote references after the mark do not
     matter ('.”' is a full stop)."""
     s, t = _final_punctuation(source), _final_punctuation(target)
-    if s == t or (s in (None, ";") and t in (None, ";", ":")):
+    if s == t:
         return
     names = {"?": "a question mark", "!": "an exclamation mark", ".": "a full stop",
              "…": "an ellipsis", ":": "a colon", ";": "a semicolon", None: "no punctuation"}
@@ -829,7 +860,8 @@ def silenced(entry: polib.POEntry) -> set[str]:
 def _selected(only: Iterable[str] | None) -> list[str]:
     if only is None:
         return list(CHECKS)
-    names = [n.strip() for n in ([only] if isinstance(only, str) else only) if n.strip()]
+    names = [n for item in ([only] if isinstance(only, str) else only)
+             for n in re.split(r"[\s,]+", item) if n]
     unknown = [n for n in names if n not in CHECKS]
     if unknown:
         raise PublishError(f"unknown check {_names(unknown)} (the checks are {', '.join(CHECKS)})")

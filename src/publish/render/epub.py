@@ -11,7 +11,7 @@ from pathlib import Path
 from ..assemble import Assembled
 from ..errors import PublishError
 from ..source import pandoc_path
-from . import STYLES
+from . import STYLES, TEMPLATES
 from .fonts import font_file
 from .labels import digits, label, long_date
 
@@ -76,7 +76,7 @@ def write(a: Assembled, target: Path) -> bytes:
         css_path.write_text(css, encoding="utf-8")
         out = Path(tmp) / "out.epub"
         args = [pandoc_path(), "-f", "json", "-t", "epub3", "-o", str(out), "--toc", "--split-level=1",
-                f"--css={css_path}", "--wrap=none"]
+                f"--css={css_path}", "--wrap=none", f"--template={TEMPLATES / 'epub3.html'}", f"--variable=dir:{m['dir']}"]
         if "fa" in langs:
             for style in ("", "bold"):
                 args.append(f"--epub-embed-font={font_file('Noto Naskh Arabic', style)}")
