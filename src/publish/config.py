@@ -220,6 +220,20 @@ _SCHEMA: dict[str, tuple[Callable, bool]] = {
 }
 
 
+def compose_yaml(path: Path, display: str) -> yaml.Node | None:
+    """A YAML file as PyYAML nodes, which remember their lines; errors name them."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise PublishError(f"not UTF-8 text ({exc.reason})", path=display) from None
+    try:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise PublishError(f"invalid YAML: {exc.problem or exc.context}", path=display,
+                           line=mark.line + 1 if mark else None) from None
+
+
 def find_root(start: Path | None = None) -> Path:
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
@@ -232,16 +246,7 @@ def load(root: Path | None = None) -> Project:
     root = find_root(root)
     path = root / CONFIG_NAME
     ctx = _Ctx(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise PublishError(f"not UTF-8 text ({exc.reason})", path=CONFIG_NAME) from None
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise PublishError(f"invalid YAML: {exc.problem or exc.context}", path=CONFIG_NAME,
-                           line=mark.line + 1 if mark else None) from None
+    node = compose_yaml(path, CONFIG_NAME)
     if node is None:
         raise PublishError("the file is empty", path=CONFIG_NAME)
     data = _mapping(ctx, node, "", _SCHEMA)

@@ -14,6 +14,7 @@ from xml.sax.saxutils import escape, quoteattr
 import yaml
 
 from . import normalize as norm
+from .config import compose_yaml
 from .errors import PublishError
 
 _POS = ("noun", "verb", "adjective", "adverb", "proper noun", "phrase", "other")
@@ -41,16 +42,7 @@ def load(path: Path, source_language: str, rules: dict[str, bool] | None = None,
          display: str = "translations/glossary.yml") -> list[Term]:
     if not path.exists():
         return []
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise PublishError("not UTF-8 text", path=display) from None
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise PublishError(f"invalid YAML: {exc.problem or exc.context}", path=display,
-                           line=mark.line + 1 if mark else None) from None
+    root = compose_yaml(path, display)
     if root is None:
         return []
 
