@@ -348,14 +348,8 @@ def build_tree(src: Source, project: Project, lang: str, tr: Translations | None
 def _place_notes_from_source(piece: list, notes: dict) -> list:
     if not notes:
         return piece
-    out = []
-    for el in piece:
-        if el["t"] == "Note":
-            n = next((k for k, v in notes.items() if v.get("c") is not None and id(v) not in ()), None)
-        out.append(el)
     # rebuilt notes replace the originals in order of appearance
-    rebuilt = iter(notes[k] for k in sorted(notes))
-    return _swap_notes(piece, rebuilt)
+    return _swap_notes(piece, iter(notes[k] for k in sorted(notes)))
 
 
 def _swap_notes(inlines: list, rebuilt) -> list:
