@@ -9,18 +9,17 @@ script can come from a PO file.
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import re
 import uuid
 from dataclasses import dataclass, field
 
-import polib
 
 from . import catalog, units
 from .config import Document, Project, text_for
-from .errors import PublishError
 from .source import Source, run_pandoc
-from .tree import SPACE_LIKE
+from .tree import SPACE_LIKE, STYLED, WRAPPING, children, with_children
 
 # The translation reader: CommonMark inline syntax plus the few extensions a
 # translator needs (strikeout, sub/superscript, spans for small caps); no raw
@@ -40,10 +39,19 @@ _SEPARATOR = "\ue002"
 _PERSIAN_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩٫٬", "01234567890123456789.,")
 
 
+@functools.lru_cache(maxsize=None)
 def direction(lang: str) -> str:
     """'rtl' or 'ltr', from Babel's locale data rather than a list of our own."""
     from babel import Locale
     return "rtl" if Locale.parse(lang).character_order == "right-to-left" else "ltr"
+
+
+@functools.lru_cache(maxsize=None)
+def writes_latin_digits(lang: str) -> bool:
+    """Whether the language's usual digits are 0–9 (CLDR's default numbering
+    system: ``latn`` for en, ``arabext`` — ۰–۹ — for fa)."""
+    from babel import Locale
+    return Locale.parse(lang).default_numbering_system == "latn"
 
 
 def language_name(lang: str, in_lang: str) -> str:
@@ -75,16 +83,9 @@ def editions(project: Project) -> list[Edition]:
     return out
 
 
-@dataclass
-class Progress:
-    units: int = 0
-    translated: int = 0
-    fuzzy: int = 0
-    untranslated: int = 0
-
-    @property
-    def percent(self) -> float:
-        return 100.0 * self.translated / self.units if self.units else 100.0
+# How much of an edition is translated: the catalog's own counts, taken over
+# the units the edition actually prints.
+Progress = catalog.Stats
 
 
 @dataclass
@@ -174,8 +175,7 @@ def _children_blocks(block):
                 yield from _children_blocks({"c": x})
 
 
-_KEEP = {"Str", "Space", "SoftBreak", "LineBreak", "Emph", "Strong", "Strikeout", "Superscript",
-         "Subscript", "SmallCaps", "Underline", "Quoted", "Code", "Math", "Link", "Image", "Span"}
+_KEEP = {"Str", *SPACE_LIKE, *STYLED, *WRAPPING, "Code", "Math", "Image"}
 
 
 def _safe_url(url: str) -> bool:
@@ -200,7 +200,7 @@ def _sanitise(inlines: list) -> list:
             out.append({"t": "Str", "c": BIDI_CONTROLS.sub("", c)})
         elif t in ("Space", "SoftBreak", "LineBreak"):
             out.append({"t": t})
-        elif t in ("Emph", "Strong", "Strikeout", "Superscript", "Subscript", "SmallCaps", "Underline"):
+        elif t in STYLED:
             out.append({"t": t, "c": _sanitise(c)})
         elif t == "Quoted":
             out.append({"t": t, "c": [c[0], _sanitise(c[1])]})
@@ -231,11 +231,7 @@ def _images(inlines) -> set[str]:
 def _walk_inlines(inlines):
     for el in inlines:
         yield el
-        c = el.get("c")
-        if el["t"] in ("Emph", "Strong", "Strikeout", "Superscript", "Subscript", "SmallCaps", "Underline"):
-            yield from _walk_inlines(c)
-        elif el["t"] in ("Link", "Span", "Quoted", "Image"):
-            yield from _walk_inlines(c[1])
+        yield from _walk_inlines(children(el))
 
 
 def _place(inlines: list, notes: dict[int, dict], allowed_images: set[str], placed: set[int]) -> list:
@@ -262,10 +258,8 @@ def _place(inlines: list, notes: dict[int, dict], allowed_images: set[str], plac
                 out.append(el)
             else:
                 out.extend(_place(c[1], notes, allowed_images, placed))
-        elif t in ("Emph", "Strong", "Strikeout", "Superscript", "Subscript", "SmallCaps", "Underline"):
-            out.append({"t": t, "c": _place(c, notes, allowed_images, placed)})
-        elif t in ("Link", "Span", "Quoted"):
-            out.append({"t": t, "c": [c[0], _place(c[1], notes, allowed_images, placed), *c[2:]]})
+        elif t in STYLED or t in WRAPPING:
+            out.append(with_children(el, _place(children(el), notes, allowed_images, placed)))
         else:
             out.append(el)
     return out
@@ -273,14 +267,14 @@ def _place(inlines: list, notes: dict[int, dict], allowed_images: set[str], plac
 
 def localise_digits(inlines: list, lang: str) -> list:
     """Digits follow the edition: Latin digits where the language writes them."""
-    if lang in ("fa", "ar", "ps", "ur", "ckb"):
+    if not writes_latin_digits(lang):
         return inlines
     out = []
     for el in inlines:
         if el["t"] == "Str":
             out.append({**el, "c": el["c"].translate(_PERSIAN_DIGITS)})
-        elif el["t"] in ("Emph", "Strong", "Strikeout", "Superscript", "Subscript", "SmallCaps", "Underline"):
-            out.append({**el, "c": localise_digits(el["c"], lang)})
+        elif el["t"] in STYLED or el["t"] in WRAPPING:  # link text too; the URL stays as it is
+            out.append(with_children(el, localise_digits(children(el), lang)))
         else:
             out.append(el)
     return out
@@ -355,13 +349,11 @@ def _place_notes_from_source(piece: list, notes: dict) -> list:
 def _swap_notes(inlines: list, rebuilt) -> list:
     out = []
     for el in inlines:
-        t, c = el["t"], el.get("c")
+        t = el["t"]
         if t == "Note":
             out.append(next(rebuilt, el))
-        elif t in ("Emph", "Strong", "Strikeout", "Superscript", "Subscript", "SmallCaps", "Underline"):
-            out.append({**el, "c": _swap_notes(c, rebuilt)})
-        elif t in ("Link", "Span", "Quoted"):
-            out.append({**el, "c": [c[0], _swap_notes(c[1], rebuilt), *c[2:]]})
+        elif t in STYLED or t in WRAPPING:
+            out.append(with_children(el, _swap_notes(children(el), rebuilt)))
         else:
             out.append(el)
     return out
@@ -407,10 +399,10 @@ def assemble(project: Project, doc: Document, edition: Edition, src: Source,
                 continue
             blocks.append({"t": "Div", "c": [["", ["pair"], []], [
                 _div(left, [x], ["side", "source"]), _div(right, [y], ["side", "target"])]]})
-    return Assembled(doc, edition, blocks, metadata(project, doc, edition, progress), progress)
+    return Assembled(doc, edition, blocks, metadata(project, doc, edition), progress)
 
 
-def metadata(project: Project, doc: Document, edition: Edition, progress: dict[str, Progress]) -> dict:
+def metadata(project: Project, doc: Document, edition: Edition) -> dict[str, str]:
     lang = edition.lang
     src = project.source_language
     base = project.identifier or f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'publish:' + doc.name)}"
@@ -432,6 +424,4 @@ def metadata(project: Project, doc: Document, edition: Edition, progress: dict[s
         meta["title-source"] = text_for(project.title, src, src)
         meta["subtitle-source"] = text_for(project.subtitle, src, src)
         meta["author-source"] = text_for(project.author, src, src)
-    for l, p in progress.items():
-        meta["progress"] = p
     return meta

@@ -7,9 +7,7 @@ writes them, so a save in Poedit or Weblate does not churn diffs.
 """
 from __future__ import annotations
 
-import datetime as _dt
 import difflib
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +16,7 @@ from typing import Callable
 import polib
 
 from . import __version__
-from .config import Document, Project
+from .config import Document, Project, now
 from .errors import PublishError
 from .files import write_atomic
 from .units import Unit
@@ -27,10 +25,7 @@ FUZZY_CUTOFF = 0.6   # similarity (difflib ratio) for an old translation to be o
 
 
 def _now() -> str:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    when = (_dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc) if epoch and epoch.isdigit()
-            else _dt.datetime.now(_dt.timezone.utc))
-    return when.strftime("%Y-%m-%d %H:%M%z")
+    return now().strftime("%Y-%m-%d %H:%M%z")
 
 
 def _language_name(lang: str) -> str:
@@ -200,22 +195,31 @@ def render(po: polib.POFile) -> str:
 
 
 def read(path: Path, display: str | None = None) -> polib.POFile:
+    return read_text(path, display)[0]
+
+
+def read_text(path: Path, display: str | None = None) -> tuple[polib.POFile, str]:
+    """A catalog and the text it was read from (to tell later whether a
+    rewrite would change anything)."""
     display = display or str(path)
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
         raise PublishError("catalog does not exist", path=display) from None
     try:
-        raw.decode("utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise PublishError("not UTF-8 (catalogs must be saved as UTF-8)", path=display, line=line) from None
-    charset = re.search(rb'"Content-Type:[^"]*charset=([A-Za-z0-9_.-]+)', raw)
-    if charset and charset.group(1).decode().lower().replace("_", "-") not in ("utf-8", "utf8"):
-        line = raw[: charset.start()].count(b"\n") + 1
-        raise PublishError(f"charset {charset.group(1).decode()} in the header: publish reads UTF-8 catalogs only",
+    charset = re.search(r'"Content-Type:[^"]*charset=([A-Za-z0-9_.-]+)', text)
+    if charset and charset.group(1).lower().replace("_", "-") not in ("utf-8", "utf8"):
+        line = text[: charset.start()].count("\n") + 1
+        raise PublishError(f"charset {charset.group(1)} in the header: publish reads UTF-8 catalogs only",
                            path=display, line=line)
-    text = raw.decode("utf-8")
+    return parse(text, display), text
+
+
+def parse(text: str, display: str) -> polib.POFile:
     lint(text, display)
     try:
         po = polib.pofile(text, wrapwidth=0)
@@ -318,7 +322,7 @@ def words(msgid: str) -> int:
 def stats(po: polib.POFile) -> Stats:
     s = Stats()
     for e in po:
-        if e.obsolete:
+        if e.obsolete:  # polib iterates obsolete entries too
             s.obsolete += 1
             continue
         if not e.msgid:
@@ -335,5 +339,4 @@ def stats(po: polib.POFile) -> Stats:
             s.words_translated += n
         else:
             s.untranslated += 1
-    s.obsolete = len(po.obsolete_entries())
     return s

@@ -29,8 +29,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Callable, Iterable, Iterator
 
 import polib
+from babel import UnknownLocaleError
 
-from .assemble import BIDI_CONTROLS
+from .assemble import BIDI_CONTROLS, direction
 from .errors import PublishError
 
 # --- findings and the registry -------------------------------------------------------
@@ -622,27 +623,30 @@ def markup(source: str, target: str, ctx: Context) -> Iterator[str]:
     for key in ("strong", "emph", "code"):
         if s[key] != t[key]:
             yield f"the source has {s[key]} {_MARKUP_NAMES[key]}, the translation {t[key]}"
-    for key, what in (("links", "link to"), ("images", "image")):
-        missing = sorted((s[key] - t[key]).elements())
-        extra = sorted((t[key] - s[key]).elements())
-        if missing:
-            yield f"the translation has no {what} {_names(_quote(u) for u in missing)}"
-        if extra:
-            yield f"the translation has a {what} {_names(_quote(u) for u in extra)} that the source does not"
-    if s["footnotes"] != t["footnotes"]:
-        missing = sorted((s["footnotes"] - t["footnotes"]).elements())
-        extra = sorted((t["footnotes"] - s["footnotes"]).elements())
-        if missing:
-            yield f"footnote reference {_names(f'[^{n}]' for n in missing)} is missing from the translation"
-        if extra:
-            yield f"the translation has footnote reference {_names(f'[^{n}]' for n in extra)}, which the source does not"
-    if s["spans"] != t["spans"]:
-        missing = sorted((s["spans"] - t["spans"]).elements())
-        extra = sorted((t["spans"] - s["spans"]).elements())
-        if missing:
-            yield f"the translation has no span {_names('[…]{' + a + '}' for a in missing)}"
-        if extra:
-            yield f"the translation has a span {_names('[…]{' + a + '}' for a in extra)} that the source does not"
+    yield from _differences(s["links"], t["links"],
+                            lambda u: f"the translation has no link to {u}",
+                            lambda u: f"the translation has a link to {u} that the source does not")
+    yield from _differences(s["images"], t["images"],
+                            lambda u: f"the translation has no image {u}",
+                            lambda u: f"the translation has an image {u} that the source does not")
+    yield from _differences(s["footnotes"], t["footnotes"],
+                            lambda n: f"footnote reference {n} is missing from the translation",
+                            lambda n: f"the translation has footnote reference {n}, which the source does not",
+                            show=lambda n: f"[^{n}]")
+    yield from _differences(s["spans"], t["spans"],
+                            lambda a: f"the translation has no span {a}",
+                            lambda a: f"the translation has a span {a} that the source does not",
+                            show=lambda a: "[…]{" + a + "}")
+
+
+def _differences(source: Counter, target: Counter, missing, extra, show=_quote) -> Iterator[str]:
+    """One sentence for what the target lacks, one for what it adds."""
+    lacking = sorted((source - target).elements())
+    added = sorted((target - source).elements())
+    if lacking:
+        yield missing(_names(show(x) for x in lacking))
+    if added:
+        yield extra(_names(show(x) for x in added))
 
 
 # --- brackets and quotes -------------------------------------------------------------
@@ -875,9 +879,8 @@ def median_ratio(po: polib.POFile) -> float | None:
 
 
 def _is_rtl(lang: str) -> bool:
-    from babel import Locale, UnknownLocaleError
     try:
-        return Locale.parse(lang).character_order == "right-to-left"
+        return direction(lang) == "rtl"
     except (UnknownLocaleError, ValueError):
         return False
 

@@ -6,12 +6,12 @@ commands that need them, so ``publish --help`` stays fast.
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import click
 
 from .errors import PublishError
+from .render import FORMATS
 
 
 class _Group(click.Group):
@@ -169,7 +169,7 @@ def glossary_cmd(ctx, tbx):
 
 @main.command()
 @click.option("-e", "--edition", "editions", multiple=True, help="Only this edition (fa, en, fa-en …); repeatable.")
-@click.option("-f", "--format", "formats", multiple=True, type=click.Choice(["html", "epub", "pdf"]),
+@click.option("-f", "--format", "formats", multiple=True, type=click.Choice(FORMATS),
               help="Only this format; repeatable.")
 @click.option("--strict", is_flag=True, help="Fail if any unit is untranslated or fuzzy.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")

@@ -80,12 +80,16 @@ class Project:
         """The edition date: publish.yml, else SOURCE_DATE_EPOCH, else today.
 
         A fixed date is what makes two builds byte-identical."""
-        if self.date:
-            return self.date
-        epoch = os.environ.get("SOURCE_DATE_EPOCH")
-        if epoch and epoch.isdigit():
-            return _dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc).date().isoformat()
-        return _dt.date.today().isoformat()
+        return self.date or now().date().isoformat()
+
+
+def now() -> _dt.datetime:
+    """The time to stamp on what we write: SOURCE_DATE_EPOCH when set (the
+    reproducible-builds convention), else the clock; always UTC."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return _dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc)
+    return _dt.datetime.now(_dt.timezone.utc)
 
 
 # --- schema -----------------------------------------------------------------

@@ -21,7 +21,6 @@ _SPACE_CLASS = "[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]"
 _SPACE_RUN = re.compile(_SPACE_CLASS + "{2,}")
 _ZWNJ_RUN = re.compile(ZWNJ + "{2,}")
 _ZWNJ_AT_SPACE = re.compile(f"{ZWNJ}+(?={_SPACE_CLASS})|(?<={_SPACE_CLASS}){ZWNJ}+")
-_ZWNJ_AT_EDGE = re.compile(f"^{ZWNJ}+|{ZWNJ}+$")
 
 
 def _presentation_forms(text: str) -> str:
@@ -37,10 +36,14 @@ def _tatweel(text: str) -> str:
     return text.replace(_TATWEEL, "")
 
 
-def _zwnj(text: str) -> str:
+def _zwnj(text: str, at_start: bool = True, at_end: bool = True) -> str:
     text = _ZWNJ_RUN.sub(ZWNJ, text)
     text = _ZWNJ_AT_SPACE.sub("", text)
-    return _ZWNJ_AT_EDGE.sub("", text)
+    if at_start:
+        text = text.lstrip(ZWNJ)
+    if at_end:
+        text = text.rstrip(ZWNJ)
+    return text
 
 
 def _spaces(text: str) -> str:
@@ -66,10 +69,13 @@ DESCRIPTIONS = {
 }
 
 
-def normalize(text: str, rules: dict[str, bool]) -> str:
+def normalize(text: str, rules: dict[str, bool], at_start: bool = True, at_end: bool = True) -> str:
+    """Apply the enabled rules.  ``at_start``/``at_end`` say whether the text
+    begins/ends at a word edge, where a ZWNJ is stray; next to markup
+    (``**می**‌شود``) it joins letters and must stay."""
     for name, rule in RULES.items():
         if rules.get(name, True):
-            text = rule(text)
+            text = _zwnj(text, at_start, at_end) if rule is _zwnj else rule(text)
     return text
 
 

@@ -92,16 +92,15 @@ def load(path: Path, rules: dict[str, bool], display: str | None = None) -> Sour
 
 
 def normalize_tree(node: Any, rules: dict[str, bool]) -> None:
-    """Normalise every Str in place; ZWNJ at a word's edge is removed only
-    where the neighbour is a space or the edge of the block (next to markup a
-    ZWNJ can be meaningful: ``**می**‌شود``)."""
+    """Normalise every Str in place (code, math and raw content excepted); a
+    Str's edge counts as a word edge only next to a space or the end of its
+    inline run."""
     if isinstance(node, list):
         for i, el in enumerate(node):
             if isinstance(el, dict) and el.get("t") == "Str":
-                text = norm.normalize(el["c"], {**rules, "zwnj": False})
-                if rules.get("zwnj", True):
-                    text = _zwnj_in_context(text, node, i)
-                el["c"] = text
+                el["c"] = norm.normalize(el["c"], rules,
+                                         at_start=i == 0 or _space(node[i - 1]),
+                                         at_end=i + 1 == len(node) or _space(node[i + 1]))
             else:
                 normalize_tree(el, rules)
     elif isinstance(node, dict):
@@ -110,15 +109,6 @@ def normalize_tree(node: Any, rules: dict[str, bool]) -> None:
                 continue
             if not key.startswith("_"):
                 normalize_tree(value, rules)
-
-
-def _zwnj_in_context(text: str, inlines: list, i: int) -> str:
-    text = norm._ZWNJ_AT_SPACE.sub("", norm._ZWNJ_RUN.sub(norm.ZWNJ, text))
-    if i == 0 or _space(inlines[i - 1]):
-        text = text.lstrip(norm.ZWNJ)
-    if i + 1 == len(inlines) or _space(inlines[i + 1]):
-        text = text.rstrip(norm.ZWNJ)
-    return text
 
 
 def _space(el) -> bool:

@@ -14,6 +14,28 @@ Inline = dict[str, Any]
 Block = dict[str, Any]
 
 SPACE_LIKE = ("Space", "SoftBreak", "LineBreak")
+# Inlines whose content is a list of inlines: ``{"t": "Emph", "c": [...]}``
+STYLED = ("Emph", "Strong", "Strikeout", "Superscript", "Subscript", "SmallCaps", "Underline")
+# Inlines whose inline content is the second item: ``{"t": "Link", "c": [attr, [...], target]}``
+WRAPPING = ("Link", "Span", "Quoted")
+
+
+def children(el: Inline) -> list[Inline]:
+    """The inlines inside a styled or wrapping inline (not inside a Note,
+    whose content is blocks); empty for everything else."""
+    if el["t"] in STYLED:
+        return el["c"]
+    if el["t"] in WRAPPING or el["t"] == "Image":
+        return el["c"][1]
+    return []
+
+
+def with_children(el: Inline, new: list[Inline]) -> Inline:
+    """A copy of a styled or wrapping inline with other content."""
+    if el["t"] in STYLED:
+        return {**el, "c": new}
+    c = el["c"]
+    return {**el, "c": [c[0], new, *c[2:]]}
 
 
 def _pos_line(attr) -> int | None:
@@ -140,7 +162,7 @@ def stringify(inlines: list[Inline]) -> str:
             parts.append(" ")
         elif t in ("Code", "Math", "RawInline"):
             parts.append(c[1])
-        elif t in ("Emph", "Strong", "Strikeout", "Superscript", "Subscript", "SmallCaps", "Underline"):
+        elif t in STYLED:
             parts.append(stringify(c))
         elif t == "Quoted":
             q = '"' if c[0]["t"] == "DoubleQuote" else "'"

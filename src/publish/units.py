@@ -10,13 +10,14 @@ markup; footnotes become units of their own.
 """
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Callable
 
 from . import segment
-from .tree import SPACE_LIKE, Block, Inline, first_line, stringify
+from .tree import SPACE_LIKE, Block, Inline, children, first_line, stringify
 
 # --- units ------------------------------------------------------------------
 
@@ -93,20 +94,19 @@ def _target(url: str, title: str) -> str:
 
 
 class _Notes:
-    """Numbers footnotes in document order and remembers them by number."""
+    """Numbers footnotes in document order: the same Note element (by
+    identity) always gets the same number."""
 
     def __init__(self):
-        self.count = 0
-        self.by_number: dict[int, Inline] = {}
+        self._numbers: dict[int, int] = {}
+        self._keep: list[Inline] = []  # ids stay unique only while the notes live
 
     def number(self, note: Inline) -> int:
-        key = id(note)
-        for n, el in self.by_number.items():
-            if id(el) == key:
-                return n
-        self.count += 1
-        self.by_number[self.count] = note
-        return self.count
+        n = self._numbers.get(id(note))
+        if n is None:
+            n = self._numbers[id(note)] = len(self._numbers) + 1
+            self._keep.append(note)
+        return n
 
 
 def to_markdown(inlines: list[Inline], notes: _Notes | None = None) -> str:
@@ -206,7 +206,7 @@ def sentences(inlines: list[Inline], abbreviations=(), by_sentence=True) -> tupl
     cuts = set()
     for cut in segment.boundaries("".join(texts), abbreviations):
         # the element holding the last white space before the new sentence
-        i = max(k for k, s in enumerate(starts) if s <= cut - 1)
+        i = bisect.bisect_right(starts, cut - 1) - 1
         if body[i]["t"] in SPACE_LIKE:
             cuts.add(i)
     pieces, seps, current = [], [], []
@@ -309,37 +309,17 @@ class Walker:
 def extract(blocks: list[Block], by_sentence: bool = True, abbreviations=()) -> list[Unit]:
     """The units of a document, in reading order (footnotes after the
     sentence that calls them)."""
-    units: list[Unit] = []
-    notes = _Notes()
-    walker: Walker
-
-    def on_text(inlines, ctx: Context):
-        pieces, _ = sentences(inlines, abbreviations, by_sentence and ctx.split)
-        for i, piece in enumerate(pieces, 1):
-            msgid = to_markdown(piece, notes)
-            line = first_line(piece)
-            units.append(Unit(msgid, line, ctx.kind, ctx.section, ctx.paragraph, i, len(pieces), has_words(msgid)))
-            for el in _notes_in(piece):
-                n = notes.number(el)
-                saved = walker.section
-                walker.section = list(ctx.section)
-                walker.blocks(el["c"], f"footnote {n}")
-                walker.section = saved
-        return inlines
-
-    walker = Walker(on_text)
-    walker.blocks(blocks)
-    return units
+    found: list[Unit] = []
+    rebuild(blocks, lambda unit, piece, notes: piece, by_sentence, abbreviations, on_unit=found.append)
+    return found
 
 
 def _notes_in(inlines: list[Inline]):
     for el in inlines:
         if el["t"] == "Note":
             yield el
-        elif el["t"] in ("Emph", "Strong", "Strikeout", "Superscript", "Subscript", "SmallCaps", "Underline"):
-            yield from _notes_in(el["c"])
-        elif el["t"] in ("Link", "Span", "Quoted"):
-            yield from _notes_in(el["c"][1])
+        else:
+            yield from _notes_in(children(el))
 
 
 # --- rebuild -------------------------------------------------------------------
@@ -347,10 +327,13 @@ def _notes_in(inlines: list[Inline]):
 Translate = Callable[[Unit, list[Inline], dict[int, Inline]], list[Inline]]
 
 
-def rebuild(blocks: list[Block], translate: Translate, by_sentence: bool = True, abbreviations=()) -> list[Block]:
+def rebuild(blocks: list[Block], translate: Translate, by_sentence: bool = True, abbreviations=(),
+            on_unit: Callable[[Unit], None] | None = None) -> list[Block]:
     """Rebuild ``blocks`` with each unit replaced by ``translate(unit,
     source_inlines, notes)``; ``notes`` maps the footnote numbers in the unit
-    to their Note elements, already rebuilt, for the translation to place."""
+    to their Note elements, already rebuilt, for the translation to place.
+    ``on_unit`` sees every unit in reading order, a sentence before the
+    footnotes it calls."""
     notes = _Notes()
     walker: Walker
 
@@ -360,6 +343,8 @@ def rebuild(blocks: list[Block], translate: Translate, by_sentence: bool = True,
         for i, piece in enumerate(pieces, 1):
             msgid = to_markdown(piece, notes)
             unit = Unit(msgid, first_line(piece), ctx.kind, ctx.section, ctx.paragraph, i, len(pieces), has_words(msgid))
+            if on_unit:
+                on_unit(unit)
             rebuilt: dict[int, Inline] = {}
             for el in _notes_in(piece):
                 n = notes.number(el)

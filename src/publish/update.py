@@ -31,9 +31,7 @@ def extract(project: Project, doc: Document) -> tuple[source.Source, list[units.
 def _read_existing(path: Path, project: Project) -> tuple[polib.POFile | None, str | None]:
     if not path.exists():
         return None, None
-    display = str(path.relative_to(project.root))
-    po = catalog.read(path, display)
-    return po, path.read_text(encoding="utf-8")
+    return catalog.read_text(path, str(path.relative_to(project.root)))
 
 
 def check_language(po: polib.POFile, lang: str, display: str) -> None:
@@ -43,43 +41,41 @@ def check_language(po: polib.POFile, lang: str, display: str) -> None:
                            path=display)
 
 
-def update_document(project: Project, doc: Document) -> DocumentUpdate:
+def update_document(project: Project, doc: Document, terms: list[glossary.Term]) -> DocumentUpdate:
     src, found = extract(project, doc)
     pot = catalog.template(project, doc, found)
     pot_path = project.pot_path(doc)
+    # Read and check every catalog before writing anything: bad input leaves all files as they were.
     old_pot, old_pot_text = _read_existing(pot_path, project)
-    # Read and check every PO before writing anything: bad input leaves all files as they were.
     olds = {}
     for lang in project.target_languages:
         path = project.po_path(doc, lang)
-        display = str(path.relative_to(project.root))
         old, text = _read_existing(path, project)
         if old is not None:
-            check_language(old, lang, display)
-        olds[lang] = (path, display, old, text)
+            check_language(old, lang, str(path.relative_to(project.root)))
+        olds[lang] = (path, old, text)
     if old_pot is not None and catalog.same_content(catalog.render(pot), old_pot_text):
         pot.metadata["POT-Creation-Date"] = old_pot.metadata.get("POT-Creation-Date", pot.metadata["POT-Creation-Date"])
-    terms = glossary.load(project.glossary_path, project.source_language, project.normalize)
+
+    found_terms = {e.msgid: glossary.terms_in(e.msgid, terms) for e in pot} if terms else {}
 
     def hints_for(lang):
-        def hints(msgid: str) -> list[str]:
-            return [f"glossary: {t.term} = {t.targets[lang]}" for t in glossary.terms_in(msgid, terms) if lang in t.targets]
-        return hints
+        return lambda msgid: [f"glossary: {t.term} = {t.targets[lang]}"
+                              for t in found_terms.get(msgid, ()) if lang in t.targets]
 
+    outputs = [(pot_path, pot, old_pot_text)] + [
+        (path, catalog.merge(pot, old, lang, hints_for(lang)), text)
+        for lang, (path, old, text) in olds.items()]
     result = DocumentUpdate(doc.name, len(found), len(pot),
                             normalized=normalize.report(src.text, project.normalize))
-    for path, po in [(pot_path, pot)] + [
-            (olds[lang][0], catalog.merge(pot, olds[lang][2], lang, hints_for(lang))) for lang in project.target_languages]:
-        previous = old_pot_text if path == pot_path else olds[po.metadata["Language"]][3]
+    for path, po, previous in outputs:
         rel = str(path.relative_to(project.root))
-        if catalog.save(path, po, previous):
-            result.written.append(rel)
-        else:
-            result.unchanged.append(rel)
+        (result.written if catalog.save(path, po, previous) else result.unchanged).append(rel)
     return result
 
 
 def update(project: Project, documents: list[str] | None = None) -> list[DocumentUpdate]:
     docs = [project.document(n) for n in documents] if documents else project.documents
     with project_lock(project.root, "update"):
-        return [update_document(project, doc) for doc in docs]
+        terms = glossary.load(project.glossary_path, project.source_language, project.normalize)
+        return [update_document(project, doc, terms) for doc in docs]

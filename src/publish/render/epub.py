@@ -13,7 +13,7 @@ from ..errors import PublishError
 from ..source import pandoc_path
 from . import STYLES, TEMPLATES
 from .fonts import font_file
-from .labels import digits, label, long_date
+from .labels import colophon_lines, label
 
 
 def _str(text: str) -> dict:
@@ -30,22 +30,10 @@ def _para(text: str, classes=()) -> dict:
 
 
 def colophon_blocks(a: Assembled) -> list:
-    m, lang = a.meta, a.edition.lang
-    blocks = [{"t": "Header", "c": [1, ["colophon", ["unnumbered"], []], [{"t": "Str", "c": label(lang, "colophon")}]]},
-              _para(m["title"])]
-    if m.get("publisher"):
-        blocks.append(_para(m["publisher"]))
-    if m.get("edition"):
-        blocks.append(_para(f'{label(lang, "edition")}: {digits(m["edition"], lang)}'))
-    blocks.append(_para(f'{label(lang, "published")}: {long_date(m["date"], lang)}'))
-    for p in a.progress.values():
-        pct = str(int(p.percent)) if p.percent == int(p.percent) else f"{p.percent:.1f}"
-        blocks.append(_para(label(lang, "complete", percent=pct, translated=p.translated, units=p.units)))
-        if p.translated < p.units:
-            blocks.append(_para(label(lang, "missing")))
-    blocks.append(_para(m["identifier"], ["identifier"]))
-    blocks.append(_para(label(lang, "made_with")))
-    return [{"t": "Div", "c": [["", ["colophon"], []], blocks]}]
+    heading = {"t": "Header", "c": [1, ["colophon", ["unnumbered"], []],
+                                    [{"t": "Str", "c": label(a.edition.lang, "colophon")}]]}
+    lines = [_para(text, [cls] if cls else []) for cls, text in colophon_lines(a)]
+    return [{"t": "Div", "c": [["", ["colophon"], []], [heading, *lines]]}]
 
 
 def write(a: Assembled, target: Path) -> bytes:

@@ -10,7 +10,7 @@ from ..assemble import Assembled, direction
 from ..source import run_pandoc
 from ..tree import stringify
 from . import STYLES, TEMPLATES
-from .labels import digits, label, long_date
+from .labels import colophon_lines, label
 
 _e = html.escape
 
@@ -76,26 +76,9 @@ def titlepage(a: Assembled) -> str:
 
 
 def colophon(a: Assembled) -> str:
-    m = a.meta
-    lang = a.edition.lang
-    lines = [f'<h2 class="colophon-title">{_e(label(lang, "colophon"))}</h2>']
-    lines.append(f'<p>{_e(m["title"])}</p>')
-    if m.get("publisher"):
-        lines.append(f'<p>{_e(m["publisher"])}</p>')
-    if m.get("edition"):
-        lines.append(f'<p>{_e(label(lang, "edition"))}: {_e(digits(m["edition"], lang))}</p>')
-    lines.append(f'<p>{_e(label(lang, "published"))}: {_e(long_date(m["date"], lang))}</p>')
-    for tlang, p in a.progress.items():
-        lines.append(f'<p class="completeness">{_e(label(lang, "complete", percent=_pct(p.percent), translated=p.translated, units=p.units))}</p>')
-        if p.translated < p.units:
-            lines.append(f'<p>{_e(label(lang, "missing"))}</p>')
-    lines.append(f'<p class="identifier">{_e(m["identifier"])}</p>')
-    lines.append(f'<p>{_e(label(lang, "made_with"))}</p>')
+    lines = [f'<h2 class="colophon-title">{_e(label(a.edition.lang, "colophon"))}</h2>']
+    lines += [f'<p class="{cls}">{_e(text)}</p>' if cls else f"<p>{_e(text)}</p>" for cls, text in colophon_lines(a)]
     return '<footer class="colophon" role="contentinfo">\n' + "\n".join(lines) + "\n</footer>"
-
-
-def _pct(value: float) -> str:
-    return str(int(value)) if value == int(value) else f"{value:.1f}"
 
 
 def css(a: Assembled, medium: str, paper: str = "A5") -> str:

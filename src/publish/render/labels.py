@@ -60,3 +60,28 @@ def long_date(iso: str, lang: str) -> str:
     except ValueError:
         return iso
     return digits(format_date(day, format="long", locale=lang), lang)
+
+
+def percent(value: float) -> str:
+    """100 → "100", 99.09 → "99.1": no ".0" on a whole number."""
+    return str(int(value)) if value == int(value) else f"{value:.1f}"
+
+
+def colophon_lines(a) -> list[tuple[str, str]]:
+    """(class, text) of each line of an edition's colophon — the same lines
+    in HTML, PDF and EPUB; ``a`` is an ``assemble.Assembled``."""
+    m, lang = a.meta, a.edition.lang
+    lines = [("", m["title"])]
+    if m.get("publisher"):
+        lines.append(("", m["publisher"]))
+    if m.get("edition"):
+        lines.append(("", f'{label(lang, "edition")}: {digits(m["edition"], lang)}'))
+    lines.append(("", f'{label(lang, "published")}: {long_date(m["date"], lang)}'))
+    for p in a.progress.values():
+        lines.append(("completeness", label(lang, "complete", percent=percent(p.percent),
+                                            translated=p.translated, units=p.units)))
+        if p.translated < p.units:
+            lines.append(("", label(lang, "missing")))
+    lines.append(("identifier", m["identifier"]))
+    lines.append(("", label(lang, "made_with")))
+    return lines
