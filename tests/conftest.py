@@ -7,18 +7,13 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import polib
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-PUBLISH = Path(sys.executable).parent / "publish"
-if not PUBLISH.exists():  # pragma: no cover - run outside the venv
-    PUBLISH = REPO / ".venv" / "bin" / "publish"
+from projects import copy_project, publish, publish_env
 
 # --- the synthetic project ----------------------------------------------------
 
@@ -102,22 +97,10 @@ def synthetic_project(make_project) -> Path:
 @pytest.fixture
 def project_dir(tmp_path) -> Path:
     """A temporary copy of the real project (publish.yml, source/, translations/)."""
-    root = tmp_path / "project"
-    root.mkdir()
-    shutil.copy2(REPO / "publish.yml", root / "publish.yml")
-    shutil.copytree(REPO / "source", root / "source")
-    shutil.copytree(REPO / "translations", root / "translations")
-    return root
+    return copy_project(tmp_path / "project")
 
 
 # --- the CLI --------------------------------------------------------------------
-
-def _env() -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(LC_ALL="C.UTF-8", LANG="C.UTF-8", PYTHONIOENCODING="utf-8")
-    env.pop("SOURCE_DATE_EPOCH", None)
-    return env
-
 
 @pytest.fixture
 def run_publish():
@@ -125,8 +108,7 @@ def run_publish():
     CompletedProcess (text, stdout and stderr captured)."""
 
     def run(args: list[str], cwd: Path, check: bool = False) -> subprocess.CompletedProcess:
-        proc = subprocess.run([str(PUBLISH), *args], cwd=cwd, capture_output=True, text=True,
-                              encoding="utf-8", env=_env(), timeout=120)
+        proc = publish(args, cwd, timeout=120)
         if check and proc.returncode != 0:
             raise AssertionError(f"publish {' '.join(args)} exited {proc.returncode}:\n"
                                  f"{proc.stdout}\n{proc.stderr}")
@@ -139,7 +121,7 @@ def run_publish():
 
 def gettext(tool: str, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([tool, *map(str, args)], capture_output=True, text=True, encoding="utf-8",
-                          cwd=cwd, env={**_env(), "LC_ALL": "C"}, timeout=60)
+                          cwd=cwd, env=publish_env(LC_ALL="C"), timeout=60)
 
 
 @pytest.fixture

@@ -11,22 +11,16 @@ Skipped only when /usr/bin/chromium is missing.
 """
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import polib
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from projects import copy_project, publish
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-PUBLISH = Path(sys.executable).parent / "publish"
-if not PUBLISH.exists():  # pragma: no cover - run outside the venv
-    PUBLISH = REPO / ".venv" / "bin" / "publish"
 
 EDITIONS = ("fa", "en", "fa-en")
 WIDE, NARROW = 1280, 360
@@ -41,19 +35,8 @@ pytestmark = [
 
 # --- builds ----------------------------------------------------------------------
 
-def _copy_project(root: Path) -> Path:
-    root.mkdir(parents=True)
-    shutil.copy2(REPO / "publish.yml", root / "publish.yml")
-    shutil.copytree(REPO / "source", root / "source")
-    shutil.copytree(REPO / "translations", root / "translations")
-    return root
-
-
 def _build_html(root: Path) -> dict[str, Path]:
-    env = {**os.environ, "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8", "PYTHONIOENCODING": "utf-8"}
-    env.pop("SOURCE_DATE_EPOCH", None)
-    proc = subprocess.run([str(PUBLISH), "build", "--format", "html"], cwd=root, capture_output=True,
-                          text=True, encoding="utf-8", env=env, timeout=180)
+    proc = publish(["build", "--format", "html"], root)
     assert proc.returncode == 0, f"publish build --format html exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr}"
     pages = {ed: root / "build" / ed / "report.html" for ed in EDITIONS}
     for ed, path in pages.items():
@@ -64,13 +47,13 @@ def _build_html(root: Path) -> dict[str, Path]:
 @pytest.fixture(scope="session")
 def pages(tmp_path_factory) -> dict[str, Path]:
     """The three HTML editions of a temporary copy of the real project."""
-    return _build_html(_copy_project(tmp_path_factory.mktemp("e2e") / "project"))
+    return _build_html(copy_project(tmp_path_factory.mktemp("e2e") / "project"))
 
 
 @pytest.fixture(scope="session")
 def partial_pages(tmp_path_factory) -> dict[str, Path]:
     """The HTML editions of a copy with a few translations removed."""
-    root = _copy_project(tmp_path_factory.mktemp("e2e-partial") / "project")
+    root = copy_project(tmp_path_factory.mktemp("e2e-partial") / "project")
     po_path = root / "translations" / "en" / "report.po"
     po = polib.pofile(str(po_path))
     active = [e for e in po if not e.obsolete and e.msgid]

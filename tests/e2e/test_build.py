@@ -27,7 +27,6 @@ import posixpath
 import re
 import shutil
 import subprocess
-import sys
 import zipfile
 import zlib
 from concurrent.futures import ThreadPoolExecutor
@@ -41,10 +40,8 @@ import polib
 import pytest
 import yaml
 
-REPO = Path(__file__).resolve().parents[2]
-PUBLISH = Path(sys.executable).parent / "publish"
-if not PUBLISH.exists():  # pragma: no cover - run outside the venv
-    PUBLISH = REPO / ".venv" / "bin" / "publish"
+from projects import REPO, copy_project, publish, publish_env
+
 EPUBCHECK_JAR = Path("/usr/share/java/epubcheck.jar")
 
 EDITIONS = ("fa", "en", "fa-en")
@@ -88,25 +85,6 @@ PERSIAN_DIGITS = re.compile("[۰-۹]")
 ARABIC_LETTERS = re.compile("[يكى]")
 
 # --- running things ---------------------------------------------------------------------
-
-
-def _env(**extra: str) -> dict[str, str]:
-    env = {**os.environ, "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8", "PYTHONIOENCODING": "utf-8", **extra}
-    env.pop("SOURCE_DATE_EPOCH", None)
-    return env
-
-
-def copy_project(root: Path) -> Path:
-    root.mkdir(parents=True)
-    shutil.copy2(REPO / "publish.yml", root / "publish.yml")
-    shutil.copytree(REPO / "source", root / "source")
-    shutil.copytree(REPO / "translations", root / "translations")
-    return root
-
-
-def publish(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(PUBLISH), *args], cwd=cwd, capture_output=True, text=True,
-                          encoding="utf-8", env=_env(**env), timeout=180)
 
 
 def _describe(proc) -> str:
@@ -178,7 +156,7 @@ def epubcheck(build) -> dict[str, subprocess.CompletedProcess]:
     def check(edition):
         return subprocess.run(["java", "-jar", str(EPUBCHECK_JAR), "-q", str(build.path(edition, "epub"))],
                               capture_output=True, text=True, encoding="utf-8", errors="replace",
-                              env=_env(), timeout=300)
+                              env=publish_env(), timeout=300)
     with ThreadPoolExecutor(len(EDITIONS)) as pool:
         return dict(zip(EDITIONS, pool.map(check, EDITIONS)))
 
