@@ -1,6 +1,7 @@
 """Edition tree → one self-contained HTML page (screen) or print HTML (PDF)."""
 from __future__ import annotations
 
+import functools
 import html
 import json
 import string
@@ -17,8 +18,13 @@ _e = html.escape
 
 def body_html(blocks: list, what: str) -> str:
     doc = {"pandoc-api-version": [1, 23, 1, 1], "meta": {}, "blocks": blocks}
-    return run_pandoc(["-f", "json", "-t", "html5", "--wrap=none", "--email-obfuscation=none"],
-                      json.dumps(doc, ensure_ascii=False), what)
+    return _pandoc_html(json.dumps(doc, ensure_ascii=False), what)
+
+
+@functools.lru_cache(maxsize=8)
+def _pandoc_html(doc_json: str, what: str) -> str:
+    # The screen page and the PDF of an edition share their body: one pandoc run.
+    return run_pandoc(["-f", "json", "-t", "html5", "--wrap=none", "--email-obfuscation=none"], doc_json, what)
 
 
 def headings(blocks: list, depth: int = 3) -> list[tuple[int, str, str]]:
