@@ -8,7 +8,6 @@ script can come from a PO file.
 """
 from __future__ import annotations
 
-import copy
 import functools
 import json
 import re
@@ -359,17 +358,19 @@ def _swap_notes(inlines: list, rebuilt) -> list:
     return out
 
 
-def _prefix_ids(node, prefix: str) -> None:
+def _prefix_ids(node, prefix: str):
+    """A copy of ``node`` with every id prefixed.  A copy, because a rebuilt
+    tree still shares its attributes with the source tree."""
     if isinstance(node, list):
-        for x in node:
-            _prefix_ids(x, prefix)
-    elif isinstance(node, dict) and "t" in node:
-        c = node.get("c")
-        if node["t"] == "Header" and c[1][0]:
-            c[1][0] = prefix + c[1][0]
-        elif node["t"] in ("Div", "Span", "Table", "Figure", "CodeBlock", "Code") and c and c[0][0]:
-            c[0][0] = prefix + c[0][0]
-        _prefix_ids(c, prefix)
+        return [_prefix_ids(x, prefix) for x in node]
+    if not (isinstance(node, dict) and "c" in node):
+        return node
+    t, c = node["t"], node["c"]
+    if t == "Header" and c[1][0]:
+        c = [c[0], [prefix + c[1][0], *c[1][1:]], c[2]]
+    elif t in ("Div", "Span", "Table", "Figure", "CodeBlock", "Code") and c[0][0]:
+        c = [[prefix + c[0][0], *c[0][1:]], *c[1:]]
+    return {**node, "c": _prefix_ids(c, prefix)}
 
 
 def _div(lang: str, blocks: list, classes: list[str]) -> dict:
@@ -389,8 +390,7 @@ def assemble(project: Project, doc: Document, edition: Edition, src: Source,
         left, right = edition.languages
         a, _ = build_tree(src, project, left, None, mark_units=True)
         b, prog = build_tree(src, project, right, translations[right], mark_units=True)
-        b = copy.deepcopy(b)  # the rebuilt tree shares attributes with the source tree
-        _prefix_ids(b, f"{right}-")  # both sides come from one tree: ids must differ
+        b = _prefix_ids(b, f"{right}-")  # both sides come from one tree: ids must differ
         progress[right] = prog
         blocks = []
         for x, y in zip(a, b):
