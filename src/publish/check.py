@@ -741,13 +741,9 @@ def punctuation(source: str, target: str, ctx: Context) -> Iterator[str]:
 @checker("urls")
 def urls(source: str, target: str, ctx: Context) -> Iterator[str]:
     """URLs and e-mail addresses unchanged."""
-    s, t = Counter(urls_in(source)), Counter(urls_in(target))
-    missing = sorted((s - t).elements())
-    extra = sorted((t - s).elements())
-    if missing:
-        yield f"{_names(_quote(u) for u in missing)} from the source is not in the translation unchanged"
-    if extra:
-        yield f"the translation has {_names(_quote(u) for u in extra)}, which the source does not"
+    yield from _differences(Counter(urls_in(source)), Counter(urls_in(target)),
+                            lambda u: f"{u} from the source is not in the translation unchanged",
+                            lambda u: f"the translation has {u}, which the source does not")
 
 
 def placeholders_in(text: str) -> list[str]:
@@ -760,13 +756,10 @@ def placeholders_in(text: str) -> list[str]:
 @checker("placeholders")
 def placeholders(source: str, target: str, ctx: Context) -> Iterator[str]:
     """Placeholders ({name}, {{x}}, %s, %(x)s) unchanged."""
-    s, t = Counter(placeholders_in(source)), Counter(placeholders_in(target))
-    missing = sorted((s - t).elements())
-    extra = sorted((t - s).elements())
-    if missing:
-        yield f"placeholder {_names(missing)} is missing from the translation"
-    if extra:
-        yield f"the translation has placeholder {_names(extra)}, which the source does not"
+    yield from _differences(Counter(placeholders_in(source)), Counter(placeholders_in(target)),
+                            lambda p: f"placeholder {p} is missing from the translation",
+                            lambda p: f"the translation has placeholder {p}, which the source does not",
+                            show=str)
 
 
 # --- whitespace and bidi ---------------------------------------------------------------
