@@ -36,6 +36,30 @@ def colophon_blocks(a: Assembled) -> list:
     return [{"t": "Div", "c": [["", ["colophon"], []], [heading, *lines]]}]
 
 
+def _hoist_headings(blocks: list) -> list:
+    """Pandoc splits chapters and builds the contents only from top-level
+    headings; in the parallel text every heading sits inside a pair.  So the
+    translation's heading comes out of its pair to open the chapter, and the
+    original's heading follows it, set like a heading but out of the contents."""
+    out = []
+    for b in blocks:
+        if b["t"] == "Div" and "pair" in b["c"][0][1]:
+            source_side, target_side = b["c"][1]
+            inner = target_side["c"][1]
+            if len(inner) == 1 and inner[0]["t"] == "Header":
+                level, (ident, classes, attrs), inlines = inner[0]["c"]
+                out.append({"t": "Header", "c": [level, [ident, [*classes, "pair-heading"],
+                                                         [*attrs, *target_side["c"][0][2]]], inlines]})
+                # pandoc would make the original's heading a chapter of its own: a styled paragraph
+                (_, _, side_attrs), [src_head] = source_side["c"]
+                s_level, (s_ident, _, _), s_inlines = src_head["c"]
+                out.append({"t": "Div", "c": [[s_ident, ["source-heading", f"level{s_level}"], side_attrs],
+                                              [{"t": "Para", "c": s_inlines}]]})
+                continue
+        out.append(b)
+    return out
+
+
 def write(a: Assembled, target: Path) -> bytes:
     m = a.meta
     meta = {
@@ -53,7 +77,8 @@ def write(a: Assembled, target: Path) -> bytes:
         meta["subtitle"] = _str(m["subtitle"])
     if a.edition.bilingual:
         meta["title"] = _str(f'{m["title"]} — {m["title-source"]}')
-    doc = {"pandoc-api-version": [1, 23, 1, 1], "meta": meta, "blocks": a.blocks + colophon_blocks(a)}
+    blocks = _hoist_headings(a.blocks) if a.edition.bilingual else a.blocks
+    doc = {"pandoc-api-version": [1, 23, 1, 1], "meta": meta, "blocks": blocks + colophon_blocks(a)}
     langs = a.edition.languages
     epub_css = (STYLES / "epub.css").read_text(encoding="utf-8")
     if "fa" not in langs:  # the Persian font is embedded only where Persian is set
