@@ -1,0 +1,504 @@
+"""``publish serve``: a live preview for translators.
+
+A translator saves a PO file in Poedit and sees the sentence in place a
+moment later: a watcher polls the modification times of ``source/``,
+``translations/`` and ``publish.yml`` every 200 ms, rebuilds the HTML of
+what changed (``publish.build.build`` with ``formats=["html"]``), and tells
+the open pages by Server-Sent Events; a page whose file changed reloads
+itself, keeping its scroll position.
+
+Polling, not inotify (``watchfiles``): the trees are small (a few files), a
+stat per file per 200 ms costs nothing, and it works the same on network
+folders and in containers, with no dependency.
+
+Two things are added to every page as it is *served*, never to the edition
+on disk: a small script (reload, an error bar, and a panel that shows where a
+clicked sentence lives: PO file, line, msgctxt, msgid) and a style sheet that
+makes untranslated and fuzzy units stand out.  The unit → PO location map
+comes from ``/_publish/units/<edition>/<document>.json``.
+
+Only files under build/ are served; the server listens on 127.0.0.1 unless
+told otherwise.
+"""
+from __future__ import annotations
+
+import json
+import posixpath
+import sys
+import threading
+import time
+import traceback
+import urllib.parse
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from .config import CONFIG_NAME, Project
+from .errors import PublishError
+
+POLL_SECONDS = 0.2
+SETTLE_SECONDS = 0.1     # an editor may write a file in more than one go
+KEEPALIVE_SECONDS = 15
+WATCHED_SUFFIXES = (".md", ".po", ".pot", ".yml", ".yaml")
+CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
+                 ".js": "text/javascript; charset=utf-8", ".json": "application/json",
+                 ".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+                 ".gif": "image/gif", ".webp": "image/webp", ".pdf": "application/pdf",
+                 ".epub": "application/epub+zip", ".woff2": "font/woff2", ".ttf": "font/ttf"}
+
+
+# --- what changed, what to rebuild --------------------------------------------------------
+
+def snapshot(root: Path) -> dict[str, int]:
+    """path (relative, posix) → mtime_ns of every watched file."""
+    out = {}
+    for top in ("source", "translations"):
+        base = root / top
+        if not base.is_dir():
+            continue
+        for path in base.rglob("*"):
+            if path.suffix in WATCHED_SUFFIXES and path.is_file():
+                try:
+                    out[path.relative_to(root).as_posix()] = path.stat().st_mtime_ns
+                except FileNotFoundError:  # removed between the walk and the stat (an editor's temp file)
+                    pass
+    try:
+        out[CONFIG_NAME] = (root / CONFIG_NAME).stat().st_mtime_ns
+    except FileNotFoundError:
+        pass
+    return out
+
+
+def changed(before: dict[str, int], after: dict[str, int]) -> set[str]:
+    return {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
+
+
+@dataclass
+class Plan:
+    """One call of build(): which documents, which editions (None: all)."""
+    documents: list[str]
+    editions: list[str] | None
+
+
+def plan(project: Project, paths: set[str]) -> list[Plan]:
+    """The smallest rebuilds that cover the changed files."""
+    if CONFIG_NAME in paths:
+        return [Plan([d.name for d in project.documents], None)]
+    src = project.source_language
+    whole: set[str] = set()
+    per_lang: dict[str, set[str]] = {}
+    for doc in project.documents:
+        if doc.relsource in paths:
+            whole.add(doc.name)
+        for lang in project.target_languages:
+            if project.po_path(doc, lang).relative_to(project.root).as_posix() in paths:
+                per_lang.setdefault(doc.name, set()).update({lang, f"{src}-{lang}"})
+    out = [Plan(sorted(whole), None)] if whole else []
+    for name, editions in sorted(per_lang.items()):
+        if name not in whole:
+            out.append(Plan([name], sorted(editions)))
+    return out
+
+
+# --- unit → PO location ------------------------------------------------------------------
+
+def unit_locations(project: Project, document: str, lang: str) -> dict[str, dict]:
+    """data-u → where the unit lives: PO file, line, msgctxt, msgid, state.
+
+    ``data-u`` numbers the units in the order assembly visits them (a
+    footnote's units before the sentence that calls it), so the same walk is
+    replayed here rather than counted from the template."""
+    from . import catalog, source, units
+    doc = project.document(document)
+    src = source.load(doc.source, project.normalize, doc.relsource)
+    order: list[units.Unit] = []
+
+    def record(unit, piece, notes):
+        order.append(unit)
+        return piece
+
+    units.rebuild(src.blocks, record, project.segmentation == "sentence", project.abbreviations)
+    path = project.po_path(doc, lang)
+    rel = path.relative_to(project.root).as_posix()
+    entries = {}
+    if path.exists():
+        entries = {e.msgid: e for e in catalog.read(path, rel) if not e.obsolete and e.msgid}
+    out = {}
+    for n, unit in enumerate(order, 1):
+        if not unit.translatable:
+            continue
+        e = entries.get(unit.msgid)
+        state = "untranslated" if e is None or not e.msgstr else ("fuzzy" if "fuzzy" in e.flags else "translated")
+        out[str(n)] = {"po": rel, "line": e.linenum if e is not None else None,
+                       "msgctxt": e.msgctxt if e is not None else None, "msgid": unit.msgid,
+                       "state": state, "source": f"{doc.relsource}:{unit.line}" if unit.line else doc.relsource,
+                       "where": unit.position}
+    return out
+
+
+# --- the injected script and style ----------------------------------------------------------
+
+_STYLE = """<style id="publish-preview-style">
+.u.untranslated, .u.fuzzy { outline: 1px dashed #b08a1e; outline-offset: 1px; }
+.u.fuzzy { outline-color: #c0552b; }
+.u[data-u] { cursor: pointer; }
+.u.publish-picked { box-shadow: 0 0 0 2px #1f4e8c; border-radius: 2px; }
+#publish-bar { position: fixed; inset: auto 0 0 0; z-index: 2147483647; margin: 0; padding: 0.6em 1em;
+  background: #8f1d1d; color: #fff; font: 14px/1.4 "DejaVu Sans Mono", monospace; direction: ltr;
+  text-align: left; white-space: pre-wrap; overflow-wrap: anywhere; box-shadow: 0 -2px 8px rgba(0,0,0,.25); }
+#publish-unit { position: fixed; right: 1em; bottom: 1em; z-index: 2147483646; max-width: min(32em, calc(100vw - 2em));
+  max-height: 45vh; overflow: auto; background: #fff; color: #1b1b1b; border: 1px solid #c9c3b8; border-radius: 6px;
+  box-shadow: 0 4px 16px rgba(0,0,0,.18); padding: 0.7em 2.2em 0.7em 0.9em; direction: ltr; text-align: left;
+  font: 14px/1.45 "Noto Sans", "DejaVu Sans", sans-serif; }
+#publish-unit dt, #publish-unit dd, #publish-unit button { font-family: "Noto Sans", "DejaVu Sans", sans-serif; line-height: 1.45; }
+#publish-unit dl { margin: 0; display: grid; grid-template-columns: max-content 1fr; gap: 0.15em 0.8em; }
+#publish-unit dt { color: #5c5c5c; }
+#publish-unit dd { margin: 0; overflow-wrap: anywhere; }
+#publish-unit dd.msgid { font-family: "Noto Naskh Arabic", serif; font-size: 1.12em; line-height: 1.7; text-align: start; unicode-bidi: plaintext; }
+#publish-unit code { font-family: "DejaVu Sans Mono", monospace; font-size: 0.92em; user-select: all; }
+#publish-unit button { position: absolute; top: 0.3em; right: 0.4em; border: 0; background: none; font-size: 1.2em;
+  cursor: pointer; color: #5c5c5c; }
+body.publish-has-bar #publish-unit { bottom: 5.5em; }
+@media (max-width: 30em) { #publish-unit { left: 0.5em; right: 0.5em; bottom: 0.5em; max-width: none; } }
+</style>"""
+
+_SCRIPT = """<script id="publish-preview">
+(function () {
+  var here = location.pathname;
+  var parts = here.split('/').filter(Boolean);
+  var units = null;
+  try {
+    var y = sessionStorage.getItem('publish-scroll:' + here);
+    if (y !== null) { sessionStorage.removeItem('publish-scroll:' + here);
+      window.addEventListener('load', function () { window.scrollTo(0, +y); }); }
+  } catch (e) {}
+  function bar(message) {
+    var el = document.getElementById('publish-bar');
+    document.body.classList.toggle('publish-has-bar', !!message);
+    if (!message) { if (el) el.remove(); return; }
+    if (!el) { el = document.createElement('p'); el.id = 'publish-bar'; el.setAttribute('role', 'alert');
+      document.body.appendChild(el); }
+    el.textContent = 'publish: ' + message;
+  }
+  var source = new EventSource('/_publish/events');
+  source.addEventListener('reload', function (ev) {
+    var data = JSON.parse(ev.data);
+    if (data.paths.indexOf(here) >= 0) {
+      try { sessionStorage.setItem('publish-scroll:' + here, String(window.scrollY)); } catch (e) {}
+      source.close();
+      location.reload();
+    } else { bar(null); }
+  });
+  source.addEventListener('problem', function (ev) { bar(JSON.parse(ev.data).message); });
+  source.addEventListener('ok', function () { bar(null); });
+  window.addEventListener('beforeunload', function () { source.close(); });
+
+  function show(el, info) {
+    var box = document.getElementById('publish-unit');
+    if (!box) { box = document.createElement('aside'); box.id = 'publish-unit'; box.setAttribute('aria-live', 'polite');
+      document.body.appendChild(box); }
+    document.querySelectorAll('.publish-picked').forEach(function (m) { m.classList.remove('publish-picked'); });
+    document.querySelectorAll('.u[data-u="' + el.dataset.u + '"]').forEach(function (m) { m.classList.add('publish-picked'); });
+    box.textContent = '';
+    var close = document.createElement('button'); close.type = 'button'; close.textContent = '\u00d7';
+    close.setAttribute('aria-label', 'close');
+    close.onclick = function () { box.remove(); document.querySelectorAll('.publish-picked').forEach(function (m) {
+      m.classList.remove('publish-picked'); }); };
+    var dl = document.createElement('dl');
+    function row(label, text, cls, code) {
+      if (text === null || text === undefined || text === '') return;
+      var dt = document.createElement('dt'); dt.textContent = label;
+      var dd = document.createElement('dd'); if (cls) dd.className = cls;
+      var inner = code ? document.createElement('code') : dd; inner.textContent = text;
+      if (code) dd.appendChild(inner);
+      dl.appendChild(dt); dl.appendChild(dd);
+    }
+    if (!info) { row('unit', el.dataset.u + ' (not translatable)'); }
+    else {
+      row('PO file', info.po + (info.line ? ':' + info.line : ' (not in the catalog yet: run publish update)'), 'po', true);
+      row('state', info.state);
+      row('msgctxt', info.msgctxt, null, true);
+      row('msgid', info.msgid, 'msgid');
+      row('source', info.source + ' \u2014 ' + info.where, null, true);
+    }
+    box.appendChild(close); box.appendChild(dl);
+  }
+  if (parts.length === 2 && /\\.html$/.test(parts[1])) {
+    var edition = parts[0], doc = parts[1].replace(/\\.html$/, '');
+    document.addEventListener('click', function (ev) {
+      var el = ev.target.closest && ev.target.closest('.u[data-u]');
+      if (!el) return;
+      function go() { show(el, units[el.dataset.u]); }
+      if (units) return go();
+      fetch('/_publish/units/' + edition + '/' + doc + '.json').then(function (r) { return r.json(); })
+        .then(function (data) { if (data.error) { bar(data.error); return; } units = data.units; go(); });
+    }, true);
+  }
+})();
+</script>"""
+
+
+def inject(page: bytes) -> bytes:
+    text = page.decode("utf-8", "replace")
+    extra = _STYLE + "\n" + _SCRIPT + "\n"
+    at = text.rfind("</body>")
+    text = text[:at] + extra + text[at:] if at >= 0 else text + extra
+    return text.encode("utf-8")
+
+
+# --- the server -------------------------------------------------------------------------------
+
+@dataclass
+class State:
+    """What the watcher tells the pages: a counter, the URLs it rewrote last,
+    and the error of the last rebuild (None when it went well)."""
+    version: int = 0
+    paths: list[str] = field(default_factory=list)
+    error: str | None = None
+    cond: threading.Condition = field(default_factory=threading.Condition)
+    stopping: bool = False
+
+    def publish(self, paths: list[str] | None = None, error: str | None = None) -> None:
+        with self.cond:
+            self.version += 1
+            self.paths = paths or []
+            self.error = error
+            self.cond.notify_all()
+
+
+class Preview:
+    def __init__(self, root: Path, log=None):
+        from . import config
+        self.root = Path(root)
+        self.project = config.load(self.root)
+        self.state = State()
+        self.log = log or (lambda msg: print(msg, file=sys.stderr, flush=True))
+        self._units: dict[tuple, dict] = {}
+        self._units_lock = threading.Lock()
+
+    @property
+    def build_dir(self) -> Path:
+        return self.project.build_dir
+
+    def home(self) -> str:
+        p = self.project
+        doc = p.documents[0].name
+        edition = f"{p.source_language}-{p.target_languages[0]}" if p.target_languages else p.source_language
+        return f"/{edition}/{doc}.html"
+
+    # -- building --
+
+    def rebuild(self, plans: list[Plan] | None) -> None:
+        """Run the builds; tell the pages what changed or what went wrong."""
+        from .build import build
+        started = time.monotonic()
+        written: list[str] = []
+        try:
+            if plans is None:
+                plans = [Plan([d.name for d in self.project.documents], None)]
+            for pl in plans:
+                result = build(self.project, editions=pl.editions, formats=["html"], documents=pl.documents)
+                written += ["/" + Path(o.path).relative_to("build").as_posix() for o in result.outputs if o.written]
+        except PublishError as exc:
+            self.log(f"publish: {exc}")
+            self.state.publish(error=str(exc))
+            return
+        except Exception as exc:  # a bug must not take the preview down; the traceback goes to the terminal
+            traceback.print_exc()
+            self.state.publish(error=f"internal error: {type(exc).__name__}: {exc}")
+            return
+        with self._units_lock:
+            self._units.clear()
+        self.log(f"rebuilt {len(written)} page{'s' if len(written) != 1 else ''} "
+                 f"in {time.monotonic() - started:.2f} s" + (": " + ", ".join(written) if written else ""))
+        self.state.publish(paths=written)
+
+    def on_change(self, paths: set[str]) -> None:
+        from . import config
+        if CONFIG_NAME in paths:
+            try:
+                self.project = config.load(self.root)
+            except PublishError as exc:
+                self.log(f"publish: {exc}")
+                self.state.publish(error=str(exc))
+                return
+            self.rebuild(None)
+            return
+        plans = plan(self.project, paths)
+        if plans:
+            self.rebuild(plans)
+
+    def watch(self, stop: threading.Event) -> None:
+        seen = snapshot(self.root)
+        while not stop.wait(POLL_SECONDS):
+            now = snapshot(self.root)
+            diff = changed(seen, now)
+            if not diff:
+                continue
+            time.sleep(SETTLE_SECONDS)   # let the editor finish writing
+            now = snapshot(self.root)
+            diff |= changed(seen, now)
+            seen = now
+            self.on_change(diff)
+
+    def units(self, edition: str, document: str) -> dict:
+        langs = [l for l in edition.split("-") if l in self.project.target_languages]
+        if not langs or document not in {d.name for d in self.project.documents}:
+            raise PublishError(f"no units for {edition}/{document}")
+        key = (edition, document)
+        with self._units_lock:
+            if key not in self._units:
+                self._units[key] = unit_locations(self.project, document, langs[-1])
+            return self._units[key]
+
+    # -- files --
+
+    def resolve(self, url_path: str) -> Path | None:
+        """The file under build/ a URL path names, or None: no '..', no
+        hidden files, nothing outside build/ (symbolic links included)."""
+        path = urllib.parse.unquote(url_path.split("?", 1)[0].split("#", 1)[0])
+        if "\x00" in path or "\\" in path:
+            return None
+        parts = [p for p in path.split("/") if p]
+        if any(p in (".", "..") or p.startswith(".") for p in parts):
+            return None
+        if posixpath.normpath("/" + "/".join(parts)) != "/" + "/".join(parts):
+            return None
+        base = self.build_dir.resolve()
+        target = (base / Path(*parts)).resolve() if parts else base
+        try:
+            target.relative_to(base)
+        except ValueError:
+            return None
+        if target.is_dir():
+            target = target / "index.html"
+        return target if target.is_file() else None
+
+
+def _handler(preview: Preview):
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "publish-serve"
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format, *args):  # quiet: the watcher reports rebuilds
+            pass
+
+        def _send(self, status: int, body: bytes, ctype: str, extra: dict | None = None) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("X-Content-Type-Options", "nosniff")
+            for k, v in (extra or {}).items():
+                self.send_header(k, v)
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+        def _not_found(self) -> None:
+            self._send(HTTPStatus.NOT_FOUND, b"not found\n", "text/plain; charset=utf-8")
+
+        def do_HEAD(self):
+            self.do_GET()
+
+        def do_GET(self):
+            path = self.path.split("?", 1)[0]
+            if path == "/_publish/events":
+                return self._events()
+            if path.startswith("/_publish/units/") and path.endswith(".json"):
+                return self._units(path[len("/_publish/units/"):-len(".json")])
+            if path == "/":  # the bilingual preview of the first document, under its own name
+                return self._send(HTTPStatus.FOUND, b"", "text/plain", {"Location": preview.home()})
+            target = preview.resolve(path)
+            if target is None:
+                return self._not_found()
+            body = target.read_bytes()
+            ctype = CONTENT_TYPES.get(target.suffix.lower(), "application/octet-stream")
+            if target.suffix.lower() == ".html":
+                body = inject(body)
+            self._send(HTTPStatus.OK, body, ctype)
+
+        def _units(self, rest: str):
+            edition, _, document = rest.partition("/")
+            try:
+                data = {"units": preview.units(edition, document)}
+            except PublishError as exc:
+                data = {"error": str(exc)}
+            self._send(HTTPStatus.OK, json.dumps(data, ensure_ascii=False).encode("utf-8"), "application/json")
+
+        def _events(self):
+            self.send_response(HTTPStatus.OK)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.close_connection = True
+            state = preview.state
+            try:
+                with state.cond:
+                    seen = state.version
+                    error = state.error
+                if error:
+                    self._event("problem", {"message": error})
+                while True:
+                    with state.cond:
+                        state.cond.wait_for(lambda: state.version != seen or state.stopping, KEEPALIVE_SECONDS)
+                        if state.stopping:
+                            return
+                        version, paths, error = state.version, list(state.paths), state.error
+                    if version == seen:
+                        self.wfile.write(b": keep-alive\n\n")
+                        self.wfile.flush()
+                        continue
+                    seen = version
+                    if error:
+                        self._event("problem", {"message": error})
+                    elif paths:
+                        self._event("reload", {"version": version, "paths": paths})
+                    else:
+                        self._event("ok", {"version": version})
+            except (BrokenPipeError, ConnectionResetError):
+                return
+
+        def _event(self, name: str, data: dict) -> None:
+            self.wfile.write(f"event: {name}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n".encode("utf-8"))
+            self.wfile.flush()
+
+    return Handler
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, on_ready=None, log=None,
+          stop: threading.Event | None = None) -> None:
+    """Build the HTML editions, then serve them until interrupted (or until
+    ``stop`` is set).  ``on_ready(url)`` is called once the socket listens."""
+    preview = Preview(root, log)
+    preview.rebuild(None)
+    try:
+        httpd = _Server((host, port), _handler(preview))
+    except OSError as exc:
+        raise PublishError(f"cannot listen on {host}:{port} ({exc.strerror or exc})") from None
+    stop = stop or threading.Event()
+    watcher = threading.Thread(target=preview.watch, args=(stop,), name="publish-watch", daemon=True)
+    watcher.start()
+    shown_host = f"[{host}]" if ":" in host else host
+    url = f"http://{shown_host}:{httpd.server_address[1]}/"
+    if on_ready:
+        on_ready(url)
+    server_thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
+    server_thread.start()
+    try:
+        while not stop.wait(0.5):
+            pass
+    finally:
+        stop.set()
+        with preview.state.cond:
+            preview.state.stopping = True
+            preview.state.cond.notify_all()
+        httpd.shutdown()
+        httpd.server_close()
