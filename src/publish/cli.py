@@ -87,13 +87,19 @@ def update(ctx, verbose, documents):
 
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--html", "as_html", is_flag=True,
+              help="Also write build/status.html: progress bars and a map of each document by unit state.")
 @click.argument("documents", nargs=-1)
 @click.pass_context
-def status(ctx, as_json, documents):
+def status(ctx, as_json, as_html, documents):
     """Translation progress per document and language."""
     from .status import collect
     project = _project(ctx)
     rows = collect(project, list(documents) or None)
+    if as_html:
+        from .render import status as status_page
+        written = status_page.write(project, status_page.collect(project, list(documents) or None))
+        click.echo(f"wrote {written.relative_to(project.root)}", err=as_json)
     if as_json:
         click.echo(json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=2))
         return
@@ -196,6 +202,106 @@ def build(ctx, editions, formats, strict, quiet, documents):
             if p.untranslated or p.fuzzy:
                 note += f"; {p.untranslated} untranslated and {p.fuzzy} fuzzy shown in the original"
             click.echo(note)
+
+
+@main.command("init")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.option("--title", help="The project's title (default: the folder's name).")
+@click.option("-s", "--source-language", "source", default="fa", show_default=True, help="The language of the sources.")
+@click.option("-l", "--language", "languages", multiple=True,
+              help="A target language; repeatable (default: en).")
+@click.option("--force", is_flag=True, help="Write into a folder that has some of the files; keep those.")
+def init_cmd(directory, title, source, languages, force):
+    """Start a new project in DIRECTORY: publish.yml (with comments),
+    source/, translations/, .gitignore and a Makefile.
+
+    `publish update && publish build` work in it at once; `publish import
+    FILE` then brings in your first document in place of the example.
+    """
+    from .scaffold import init
+    result = init(directory, title, source, tuple(languages) or ("en",), force=force)
+    for name in result.written:
+        click.echo(f"  wrote {directory / name}")
+    click.echo(f"next: cd {directory} && publish import YOUR-DOCUMENT.docx && publish update && publish serve")
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-n", "--name", help="The document's name (default: from the file name).")
+@click.option("--force", is_flag=True, help="Replace the source of an existing document of that name.")
+@click.option("-v", "--verbose", is_flag=True, help="Report what normalisation will change, line by line.")
+@click.pass_context
+def import_cmd(ctx, file, name, force, verbose):
+    """Add a .docx, .odt, .md, .html or .txt file to the project as
+    source/<lang>/<name>.md and list it in publish.yml.
+
+    Headings, lists, emphasis, footnotes, tables and images survive; run
+    `publish update` next to extract its units into the catalogs.
+    """
+    from . import normalize
+    from .importer import import_file
+    project = _project(ctx)
+    result = import_file(project, file, name, force)
+    click.echo(f"wrote {result.relsource}")
+    for m in result.media:
+        click.echo(f"  image {m.relative_to(project.root)}")
+    if result.replaced:
+        click.echo(f"  replaces the example document {result.replaced!r} in publish.yml")
+    elif result.registered:
+        click.echo(f"  added document {result.name!r} to publish.yml")
+    for note in result.notes:
+        click.echo(f"  simplified: {note}")
+    if result.normalized:
+        totals: dict[str, int] = {}
+        for ch in result.normalized:
+            totals[ch.rule] = totals.get(ch.rule, 0) + ch.count
+        click.echo("  normalisation will change: " + ", ".join(f"{normalize.DESCRIPTIONS[r]}: {n}" for r, n in totals.items()))
+        if verbose:
+            for ch in result.normalized:
+                click.echo(f"    {result.relsource}:{ch.line}: {normalize.DESCRIPTIONS[ch.rule]} ×{ch.count}  «{ch.before}»")
+    else:
+        click.echo("  normalisation will change nothing")
+    click.echo(f"next: publish update {result.name}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (0.0.0.0: every interface — anyone on the network can read the editions).")
+@click.option("-p", "--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on (0: any free port).")
+@click.pass_context
+def serve(ctx, host, port):
+    """Live preview for translators: serves the HTML editions and rebuilds
+    them when a source, a catalog or publish.yml changes; open pages reload
+    by themselves. Click a sentence to see its PO file, line and msgid.
+    """
+    from .config import find_root
+    from .serve import serve as run
+    root = find_root(ctx.obj["root"])
+
+    def ready(url):
+        click.echo(f"Serving the preview on {url} (Ctrl-C stops)")
+        import sys
+        sys.stdout.flush()
+
+    try:
+        run(root, host, port, on_ready=ready)
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
+
+
+@main.command()
+@click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]))
+def completion(shell):
+    """Print the shell completion script for SHELL.
+
+    bash: eval "$(publish completion bash)" in ~/.bashrc;
+    zsh: eval "$(publish completion zsh)" in ~/.zshrc.
+    """
+    from click.shell_completion import get_completion_class
+    cls = get_completion_class(shell)
+    comp = cls(main, {}, "publish", "_PUBLISH_COMPLETE")
+    click.echo(comp.source())
 
 
 if __name__ == "__main__":  # pragma: no cover

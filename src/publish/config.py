@@ -28,6 +28,10 @@ class Document:
     name: str
     source: Path  # absolute
     relsource: str  # as written in publish.yml, used in PO references
+    # the document's own title and subtitle per language, when it has them;
+    # otherwise the project's print on its title page
+    title: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    subtitle: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
 
 
 @dataclass
@@ -75,6 +79,13 @@ class Project:
             if d.name == name:
                 return d
         raise PublishError(f"no document named {name!r} in {CONFIG_NAME}")
+
+    def titles(self, doc: Document) -> dict[str, str]:
+        """The title a document prints, per language: its own, else the project's."""
+        return doc.title or self.title
+
+    def subtitles(self, doc: Document) -> dict[str, str]:
+        return doc.subtitle if doc.title or doc.subtitle else self.subtitle
 
     def build_date(self) -> str:
         """The edition date: publish.yml, else SOURCE_DATE_EPOCH, else today.
@@ -200,7 +211,7 @@ def _sub(schema):
     return lambda ctx, node, key: _mapping(ctx, node, key, schema)
 
 
-_DOCUMENT = {"name": (_str, True), "source": (_str, True)}
+_DOCUMENT = {"name": (_str, True), "source": (_str, True), "title": (_texts, False), "subtitle": (_texts, False)}
 _NORMALIZE = {rule: (_bool, False) for rule in NORMALIZE_RULES}
 _CATALOG = {"line_numbers": (_bool, False), "bugs_address": (_str, False)}
 _PDF = {"paper": (_choice(PAPER_SIZES), False), "pdf_ua": (_bool, False)}
@@ -271,7 +282,8 @@ def load(root: Path | None = None) -> Project:
         source = (root / d["source"]).resolve()
         if not source.is_file():
             raise ctx.fail(dnode, f"documents: source file {d['source']} does not exist")
-        documents.append(Document(d["name"], source, Path(d["source"]).as_posix()))
+        documents.append(Document(d["name"], source, Path(d["source"]).as_posix(),
+                                  d.get("title", {}), d.get("subtitle", {})))
     if not documents:
         raise ctx.fail(nodes["documents"], "documents: at least one document is needed")
 

@@ -1,0 +1,462 @@
+"""``publish import``: a Word, ODT, HTML, Markdown or text file → a document
+of the project.
+
+pandoc reads the file; a small pass over its tree removes what a Markdown
+source cannot carry or what would hide text from the translators; pandoc
+then writes CommonMark with the extensions our source reader understands
+(``commonmark_x``).  The document is registered in publish.yml by editing the
+YAML *text* at the positions PyYAML's composer reports, so the user's
+comments and layout stay exactly as they were.
+
+Tables deserve a word: ``commonmark_x`` has pipe tables only, and pandoc
+writes any table a pipe table cannot express (a cell with two paragraphs or
+a list, merged cells, a line break in a cell, no header row) as raw HTML —
+which our reader keeps but never offers for translation.  So such tables are
+made simple first, and the report says which.
+"""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import normalize
+from .config import CONFIG_NAME, Project, compose_yaml
+from .errors import PublishError
+from .files import write_atomic
+from .source import pandoc_path
+
+# file suffix → pandoc reader; text is built by hand (pandoc has no plain-text reader)
+READERS = {
+    ".docx": "docx",
+    ".odt": "odt",
+    ".md": "commonmark_x-smart-emoji",
+    ".markdown": "commonmark_x-smart-emoji",
+    ".html": "html",
+    ".htm": "html",
+    ".txt": None,
+}
+# -smart: the document's own ’ “ — … are written as they are, not as ' " --- ...
+WRITER = "commonmark_x-smart"
+API_VERSION = [1, 23, 1, 1]
+
+
+@dataclass
+class Imported:
+    name: str
+    source: Path                  # the Markdown file written
+    relsource: str                # as registered in publish.yml
+    media: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)         # what was simplified on the way
+    normalized: list[normalize.Change] = field(default_factory=list)
+    registered: bool = True       # False: the document was already listed (--force)
+    replaced: str | None = None   # the starter document this one took the place of
+
+
+# --- reading -------------------------------------------------------------------------
+
+def _run(args: list[str], data: bytes | None, what: str, cwd: Path | None = None) -> str:
+    try:
+        proc = subprocess.run([pandoc_path(), *args], input=data, capture_output=True, timeout=600, cwd=cwd)
+    except subprocess.TimeoutExpired:
+        raise PublishError("pandoc took too long to read this file", path=what) from None
+    if proc.returncode != 0:
+        msg = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise PublishError(f"pandoc could not read this file: {msg[-1] if msg else proc.returncode}", path=what)
+    return proc.stdout.decode("utf-8")
+
+
+def _text_tree(path: Path) -> dict:
+    """Plain text: paragraphs at blank lines, line breaks kept as soft breaks;
+    nothing in it is markup (``1.`` or ``#`` at a line start stay text)."""
+    from .source import read_text
+    text = read_text(path, str(path))
+    blocks = []
+    for para in re.split(r"\n\s*\n", text.replace("\r\n", "\n").strip()):
+        inlines: list = []
+        for i, line in enumerate(para.split("\n")):
+            if i:
+                inlines.append({"t": "SoftBreak"})
+            for j, word in enumerate(line.split()):
+                if j:
+                    inlines.append({"t": "Space"})
+                inlines.append({"t": "Str", "c": word})
+        if inlines:
+            blocks.append({"t": "Para", "c": inlines})
+    return {"pandoc-api-version": API_VERSION, "meta": {}, "blocks": blocks}
+
+
+def read(path: Path, media_dir: str | None, cwd: Path) -> dict:
+    """The file as a pandoc tree; images of Word/ODT files extracted to
+    ``media_dir`` (relative to ``cwd``, the folder the Markdown is written to)."""
+    suffix = path.suffix.lower()
+    if suffix not in READERS:
+        raise PublishError(f"cannot import {suffix or 'a file without a suffix'} files "
+                           f"(publish imports {', '.join(sorted(READERS))})", path=str(path))
+    if not path.is_file():
+        raise PublishError("no such file", path=str(path))
+    if READERS[suffix] is None:
+        return _text_tree(path)
+    args = ["-f", READERS[suffix], "-t", "json", str(path.resolve())]
+    if media_dir and suffix in (".docx", ".odt"):
+        args.append(f"--extract-media={media_dir}")
+    return json.loads(_run(args, None, str(path), cwd=cwd))
+
+
+# --- making it fit a Markdown source ------------------------------------------------
+
+_KEEP_SPAN_CLASSES = ("smallcaps", "underline")
+
+
+def _plain_inlines(blocks: list) -> list:
+    """The inline text of some blocks, one run: paragraphs joined by a space,
+    list items marked with a bullet.  For table cells, which a pipe table
+    keeps on one line."""
+    out: list = []
+
+    def add(inlines):
+        if out and inlines:
+            out.append({"t": "Space"})
+        out.extend(inlines)
+
+    for b in blocks:
+        t, c = b["t"], b.get("c")
+        if t in ("Plain", "Para"):
+            add(c)
+        elif t == "Header":
+            add(c[2])
+        elif t in ("BulletList", "OrderedList"):
+            items = c if t == "BulletList" else c[1]
+            for item in items:
+                add([{"t": "Str", "c": "•"}, {"t": "Space"}, *_plain_inlines(item)])
+        elif t == "LineBlock":
+            for line in c:
+                add(line)
+        elif t in ("BlockQuote", "Div"):
+            add(_plain_inlines(c if t == "BlockQuote" else c[1]))
+        elif t == "CodeBlock":
+            add([{"t": "Code", "c": [["", [], []], c[1].replace("\n", " ")]}])
+    return [({"t": "Space"} if el["t"] in ("LineBreak", "SoftBreak") else el) for el in out]
+
+
+def _simple_table(table: dict, number: int, notes: list[str]) -> dict:
+    attr, caption, specs, head, bodies, foot = table["c"]
+    changed = []
+    rows_head = head[1]
+    rows_body = [r for bd in bodies for r in bd[2] + bd[3]]
+    rows_foot = foot[1]
+
+    def cells(row):
+        out = []
+        for cell in row[1]:
+            cattr, align, rowspan, colspan, blocks = cell
+            if rowspan != 1 or colspan != 1:
+                changed.append("merged cells split")
+            if len(blocks) > 1 or any(b["t"] not in ("Plain", "Para") for b in blocks) or \
+                    any(el["t"] == "LineBreak" for b in blocks if b["t"] in ("Plain", "Para") for el in b["c"]):
+                changed.append("cells of several paragraphs, lists or line breaks put on one line")
+            inl = _plain_inlines(blocks)
+            out.append([["", [], []], align, 1, 1, [{"t": "Plain", "c": inl}] if inl else []])
+            out.extend([["", [], []], {"t": "AlignDefault"}, 1, 1, []] for _ in range(colspan - 1))
+        return out
+
+    rows = [cells(r) for r in rows_head + rows_body + rows_foot]
+    if not rows:
+        return table, []
+    width = max(len(r) for r in rows)
+    rows = [r + [[["", [], []], {"t": "AlignDefault"}, 1, 1, []]] * (width - len(r)) for r in rows]
+    if rows_head:
+        head_rows, body_rows = rows[:1], rows[1:]
+        if len(rows_head) > 1:
+            changed.append("header rows after the first made body rows")
+    else:
+        # a pipe table needs a header row: the first row becomes it
+        head_rows, body_rows = rows[:1], rows[1:]
+        changed.append("first row made the header")
+    if rows_foot:
+        changed.append("footer rows made body rows")
+    # column widths are not the translators' business, and a pipe table has none
+    specs = [[specs[i][0] if i < len(specs) else {"t": "AlignDefault"}, {"t": "ColWidthDefault"}]
+             for i in range(width)]
+    if caption[1]:
+        changed.append("caption put under the table as a paragraph")
+    if changed:
+        notes.append(f"table {number}: " + "; ".join(dict.fromkeys(changed)))
+    new = {"t": "Table", "c": [["", [], []], [None, []], specs,
+                               [["", [], []], [[["", [], []], r] for r in head_rows]],
+                               [[["", [], []], 0, [], [[["", [], []], r] for r in body_rows]]],
+                               [["", [], []], []]]}
+    return new, caption[1]
+
+
+def clean(doc: dict) -> list[str]:
+    """Simplify the tree in place for a Markdown source; returns notes on
+    what changed that a reader of the original would notice."""
+    notes: list[str] = []
+    tables = [0]
+    divs = [0]
+
+    def blocks(bs: list) -> list:
+        out = []
+        for b in bs:
+            t, c = b["t"], b.get("c")
+            if t == "Div":
+                divs[0] += 1
+                out.extend(blocks(c[1]))  # styling wrappers from Word/HTML: the text stays, the box goes
+                continue
+            if t == "Table":
+                tables[0] += 1
+                _walk(b)
+                simple, caption = _simple_table(b, tables[0], notes)
+                out.append(simple)
+                out.extend(blocks(caption))
+                continue
+            if t == "RawBlock":
+                notes.append(f"raw {c[0]} block dropped")
+                continue
+            _walk(b)
+            out.append(b)
+        return out
+
+    def inlines(ins: list) -> list:
+        out = []
+        for el in ins:
+            t, c = el["t"], el.get("c")
+            if t == "Span":
+                classes = [k for k in c[0][1] if k in _KEEP_SPAN_CLASSES]
+                inner = inlines(c[1])
+                if classes:
+                    out.append({"t": "Span", "c": [["", classes, []], inner]})
+                else:
+                    out.extend(inner)  # anchors, bookmarks, colours: the words stay
+                continue
+            if t == "RawInline":
+                continue
+            _walk(el)
+            if t in ("Link", "Image", "Code"):
+                el["c"][0] = ["", [], []]
+            out.append(el)
+        return out
+
+    def _walk(node):
+        t, c = node["t"], node.get("c")
+        if t == "Header":
+            node["c"] = [c[0], ["", [], []], inlines(c[2])]   # ids come back from the text
+        elif t in ("Para", "Plain"):
+            node["c"] = inlines(c)
+        elif t == "LineBlock":
+            node["c"] = [inlines(line) for line in c]
+        elif t == "BlockQuote":
+            node["c"] = blocks(c)
+        elif t == "BulletList":
+            node["c"] = [blocks(item) for item in c]
+        elif t == "OrderedList":
+            node["c"] = [c[0], [blocks(item) for item in c[1]]]
+        elif t == "DefinitionList":
+            node["c"] = [[inlines(term), [blocks(d) for d in defs]] for term, defs in c]
+        elif t == "Figure":
+            node["c"] = [["", [], []], [c[1][0], blocks(c[1][1])], blocks(c[2])]
+        elif t == "Table":
+            attr, caption, specs, head, bodies, foot = c
+
+            def rows(rs):
+                for r in rs:
+                    for cell in r[1]:
+                        cell[4] = blocks(cell[4])
+            rows(head[1])
+            for bd in bodies:
+                rows(bd[2])
+                rows(bd[3])
+            rows(foot[1])
+            caption[1] = blocks(caption[1])
+        elif t == "CodeBlock":
+            node["c"] = [["", c[0][1][:1], []], c[1]]
+        elif t in ("Emph", "Strong", "Strikeout", "Superscript", "Subscript", "SmallCaps", "Underline"):
+            node["c"] = inlines(c)
+        elif t == "Quoted":
+            node["c"] = [c[0], inlines(c[1])]
+        elif t in ("Link", "Image"):
+            node["c"][1] = inlines(c[1])
+        elif t == "Note":
+            node["c"] = blocks(c)
+        elif t == "Cite":
+            node["c"][1] = inlines(c[1])
+
+    doc["blocks"] = blocks(doc["blocks"])
+    doc["meta"] = {}
+    if divs[0]:
+        notes.append(f"{divs[0]} styled section{'s' if divs[0] > 1 else ''} (div) unwrapped, the text kept")
+    return list(dict.fromkeys(notes))
+
+
+def to_markdown(doc: dict, what: str) -> str:
+    text = _run(["-f", "json", "-t", WRITER, "--wrap=none"], json.dumps(doc, ensure_ascii=False).encode("utf-8"), what)
+    return text.rstrip("\n") + "\n"
+
+
+# --- naming and registering ------------------------------------------------------------
+
+def document_name(path: Path) -> str:
+    """A document name from a file name: letters, digits, - and _."""
+    stem = path.name.split(".")[0]
+    name = re.sub(r"[^\w-]+", "-", stem.strip().lower()).strip("-_")
+    return name
+
+
+def _last_line(node) -> int:
+    """The 0-based line of the last character of ``node``'s text (a block
+    collection's end mark sits at the next token, maybe lines further)."""
+    import yaml
+    while isinstance(node, (yaml.SequenceNode, yaml.MappingNode)) and node.flow_style is not True and node.value:
+        node = node.value[-1][1] if isinstance(node, yaml.MappingNode) else node.value[-1]
+    end = node.end_mark
+    return end.line if end.column > 0 else end.line - 1
+
+
+def register(config_text: str, name: str, relsource: str, replace: str | None = None) -> str:
+    """publish.yml's text with a document entry added (or put in the place of
+    document ``replace``), everything else — comments, order, spacing — as
+    it was."""
+    import yaml
+    root = yaml.compose(config_text, Loader=yaml.SafeLoader)
+    docs = next((v for k, v in root.value if k.value == "documents"), None)
+    if docs is None or not isinstance(docs, yaml.SequenceNode):
+        raise PublishError("documents: expected a list", path=CONFIG_NAME)
+    lines = config_text.splitlines(keepends=True)
+    if docs.flow_style or not docs.value:
+        # [ ... ] on one or more lines: add a flow mapping before the closing bracket
+        entry = f"{{name: {name}, source: {relsource}}}"
+        end = docs.end_mark.index - 1
+        if config_text[end] != "]":
+            raise PublishError("documents: cannot find the end of the list", path=CONFIG_NAME,
+                               line=docs.end_mark.line + 1)
+        before = config_text[:end].rstrip()
+        sep = "" if before.endswith("[") else ", "
+        return before + sep + entry + config_text[end:]
+    first = docs.value[0]
+    dash_line = lines[first.start_mark.line]
+    dash_col = dash_line.rfind("-", 0, first.start_mark.column)
+    indent = dash_line[:dash_col] if dash_col >= 0 else ""
+    inner = " " * (first.start_mark.column - len(indent))
+    newline = "\r\n" if dash_line.endswith("\r\n") else "\n"
+    entry = [f"{indent}-{inner[1:]}name: {name}{newline}", f"{indent}{inner}source: {relsource}{newline}"]
+    if replace is not None:
+        for item in docs.value:
+            names = [v.value for k, v in item.value if k.value == "name"] if isinstance(item, yaml.MappingNode) else []
+            if names == [replace] and item.flow_style is not True:
+                start, stop = item.start_mark.line, _last_line(item) + 1
+                return "".join(lines[:start] + entry + lines[stop:])
+    at = _last_line(docs) + 1
+    if at > 0 and not lines[at - 1].endswith(("\n", "\r")):
+        lines[at - 1] += newline
+    return "".join(lines[:at] + entry + lines[at:])
+
+
+# --- the command ------------------------------------------------------------------------
+
+def _untouched_starter(project: Project) -> str | None:
+    """The scaffold's example document, if it is still the only one and
+    nobody has edited or translated it."""
+    from . import catalog
+    from .scaffold import STARTER, STARTER_TEXT
+    if len(project.documents) != 1 or project.documents[0].name != STARTER:
+        return None
+    doc = project.documents[0]
+    try:
+        if doc.source.read_text(encoding="utf-8") != STARTER_TEXT:
+            return None
+        for lang in project.target_languages:
+            path = project.po_path(doc, lang)
+            if path.exists() and any(e.msgstr for e in catalog.read(path)):
+                return None
+    except (OSError, PublishError):
+        return None
+    return STARTER
+
+
+def import_file(project: Project, path: Path, name: str | None = None, force: bool = False) -> Imported:
+    path = Path(path)
+    name = name or document_name(path)
+    if not name or not name.replace("-", "").replace("_", "").isalnum():
+        raise PublishError(f"cannot make a document name from {path.name!r}: give one with --name "
+                           f"(letters, digits, - or _)", path=str(path))
+    folder = project.root / "source" / project.source_language
+    target = folder / f"{name}.md"
+    relsource = target.relative_to(project.root).as_posix()
+    listed = any(d.name == name for d in project.documents)
+    if not force:
+        if target.exists():
+            raise PublishError(f"{relsource} exists already; --force replaces it", path=str(path))
+        if listed:
+            raise PublishError(f"a document named {name!r} is in {CONFIG_NAME} already; --force replaces "
+                               f"its source, --name gives this one another name", path=str(path))
+    elif listed and project.document(name).source.resolve() != target.resolve():
+        raise PublishError(f"document {name!r} has its source at {project.document(name).relsource}, "
+                           f"not {relsource}: give this one another --name", path=str(path))
+
+    folder.mkdir(parents=True, exist_ok=True)
+    media_rel = f"media/{name}"
+    with tempfile.TemporaryDirectory(prefix="publish-import-") as tmp:
+        # images land in a temporary folder first: nothing is written if pandoc fails
+        doc = read(path, media_rel, Path(tmp))
+        notes = clean(doc)
+        markdown = to_markdown(doc, str(path))
+        extracted = Path(tmp) / media_rel
+        media = []
+        if extracted.is_dir():
+            dest = folder / media_rel
+            if dest.exists():
+                shutil.rmtree(dest)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copytree(extracted, dest)
+            media = sorted(p for p in dest.rglob("*") if p.is_file())
+    if not markdown.strip():
+        raise PublishError("the file has no text to import", path=str(path))
+
+    config_path = project.root / CONFIG_NAME
+    old_config = config_path.read_text(encoding="utf-8")
+    starter = None if listed else _untouched_starter(project)
+    new_config = old_config if listed else register(old_config, name, relsource, replace=starter)
+    old_source = target.read_bytes() if target.exists() else None
+    write_atomic(target, markdown)
+    try:
+        write_atomic(config_path, new_config)
+        from . import config
+        config.load(project.root)   # what we wrote must read back as a valid project
+    except BaseException:
+        write_atomic(config_path, old_config)
+        if old_source is None:
+            target.unlink(missing_ok=True)
+        else:
+            write_atomic(target, old_source)
+        raise
+    if starter:
+        _remove_starter(project, starter)
+    return Imported(name, target, relsource, media, notes,
+                    normalize.report(_words_only(markdown), project.normalize), registered=not listed,
+                    replaced=starter)
+
+
+def _words_only(markdown: str) -> str:
+    """The Markdown with the spaces pandoc lays out (pipe-table padding, the
+    gap after a list number) made single, line for line: normalisation never
+    touches those, so the report must not count them."""
+    out = []
+    for line in markdown.split("\n"):
+        if line.lstrip().startswith("|"):
+            line = re.sub(r" {2,}", " ", line)
+        line = re.sub(r"^(\s*\d{1,9}[.)]) {2,}", r"\1 ", line)
+        out.append(line)
+    return "\n".join(out)
+
+
+def _remove_starter(project: Project, name: str) -> None:
+    doc = project.document(name)
+    doc.source.unlink(missing_ok=True)
+    project.pot_path(doc).unlink(missing_ok=True)
+    for lang in project.target_languages:
+        project.po_path(doc, lang).unlink(missing_ok=True)

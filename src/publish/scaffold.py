@@ -1,0 +1,188 @@
+"""``publish init``: a new project, ready for ``publish update && publish build``.
+
+The files are written from the templates below rather than copied from
+package data, so what a new project gets is readable in one place.  The
+publish.yml template carries the comments a first-time user needs; the
+Makefile is a small cousin of this repository's own.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import CONFIG_NAME
+from .errors import PublishError
+from .files import write_atomic
+
+STARTER = "welcome"   # the example document; the first `publish import` replaces it while untouched
+
+CONFIG_TEMPLATE = """\
+# publish.yml — the project: what to translate, into what, and how to print it.
+# Every key is checked when publish reads this file; an unknown key or a
+# wrong type is an error that names its line.
+
+title:                             # per language; a document may have its own title (see documents)
+  {source}: {title_source}
+{title_targets}
+# subtitle:
+#   {source}: …
+# author:
+#   {source}: …
+# organisation:                    # printed as the publisher
+#   {source}: …
+edition: "1"
+# date: "2026-01-31"               # the edition date; set it to make builds reproducible
+
+source_language: {source}
+target_languages: [{targets}]{pad}# add a language here (e.g. [en, de]) to get its catalogs and editions
+
+# The documents of the project, each a Markdown file under source/{source}/.
+# `publish import FILE` converts a Word, ODT, HTML, Markdown or text file and
+# adds it here.  An entry may carry its own title:
+#   - name: letter
+#     source: source/{source}/letter.md
+#     title: {{{source}: …, en: …}}
+documents:
+  - name: {starter}
+    source: source/{source}/{starter}.md
+
+segmentation: sentence             # sentence | paragraph
+abbreviations: []                  # words after which a full stop does not end a sentence, e.g. [ج, ص, Dr]
+
+normalize:                         # Persian clean-up, each rule on by default
+  arabic_letters: true             # ي ك ى → ی ک
+  presentation_forms: true         # ﻙ ﯽ … → base letters
+  tatweel: true                    # کـــار → کار
+  zwnj: true                       # stray or doubled ZWNJ removed
+  spaces: true                     # runs of spaces collapsed
+
+catalog:
+  line_numbers: true               # false: references without line numbers, for quieter diffs
+
+pdf:
+  paper: A5                        # A5 | A4 | Letter
+  pdf_ua: false                    # true: PDF/UA-1 (tagged, accessible)
+"""
+
+# A starter text, so that the first build has something to show; `publish
+# import` replaces it as long as nobody has edited it.
+STARTER_TEXT = """\
+# به پروژه خوش آمدید
+
+این متن نمونه است. سند خود را با دستور `publish import` به پروژه بیفزایید؛ این نمونه جای خود را به آن می‌دهد.
+
+مترجمان فایل‌های ترجمه را در پوشه translations ویرایش می‌کنند. برای دیدن پیش‌نمایش زنده، دستور `publish serve` را اجرا کنید.
+"""
+
+MAKEFILE_TEMPLATE = """\
+# make          — update the catalogs and build every edition into build/
+# make update   — extract the units from source/ and merge them into translations/
+# make status   — translation progress (and build/status.html)
+# make check    — check the translations (numbers, glossary, markup, …)
+# make serve    — live preview for translators at http://127.0.0.1:8000/
+# make clean    — remove build/
+
+PUBLISH ?= publish
+
+.PHONY: all update build status check serve clean
+
+all: build
+
+update:
+\t$(PUBLISH) update
+
+build: update
+\t$(PUBLISH) build
+
+status:
+\t$(PUBLISH) status --html
+
+check:
+\t$(PUBLISH) check
+
+serve: update
+\t$(PUBLISH) serve
+
+clean:
+\trm -rf build
+"""
+
+GITIGNORE = """\
+/build/
+/.publish.lock
+*.tmp
+*.mo
+"""
+
+GLOSSARY_TEMPLATE = """\
+# translations/glossary.yml — terms every translation must render the same way.
+# publish update writes the matching entries as hints (#. glossary:) into the
+# catalogs; publish check reports a translation that does not use them.
+#
+# - term: حزب
+#   en: party
+"""
+
+
+@dataclass
+class Scaffold:
+    root: Path
+    written: list[str] = field(default_factory=list)
+
+
+def _yaml_text(text: str) -> str:
+    """A one-line YAML scalar: plain when safe, else double-quoted."""
+    import json
+    import yaml
+    try:
+        if yaml.safe_load(text) == text and text.strip() == text and "#" not in text and ": " not in text:
+            return text
+    except yaml.YAMLError:
+        pass
+    return json.dumps(text, ensure_ascii=False)
+
+
+def config_text(title: str, source: str = "fa", targets: tuple[str, ...] = ("en",)) -> str:
+    targets = tuple(targets) or ("en",)
+    # the title in the target languages is for the user to write; until then
+    # every edition prints the source title
+    lines = "\n".join(f"#  {lang}: …" for lang in targets)
+    lang_list = ", ".join(targets)
+    # keep the comment column of the template (35) where the list is short enough
+    pad = " " * max(1, 35 - len(f"target_languages: [{lang_list}]"))
+    return CONFIG_TEMPLATE.format(source=source, title_source=_yaml_text(title), title_targets=lines,
+                                  targets=lang_list, pad=pad, starter=STARTER)
+
+
+def init(root: Path, title: str | None = None, source: str = "fa",
+         targets: tuple[str, ...] = ("en",), force: bool = False) -> Scaffold:
+    """Write a new project into ``root`` (created if missing).  Refuses a
+    folder that already holds a publish.yml, and never overwrites a file."""
+    root = Path(root)
+    if (root / CONFIG_NAME).exists():
+        raise PublishError(f"{CONFIG_NAME} already exists; this is a project already", path=str(root / CONFIG_NAME))
+    if root.exists() and not root.is_dir():
+        raise PublishError("exists and is not a folder", path=str(root))
+    if source in targets:
+        raise PublishError(f"{source} is the source language; the target languages must differ")
+    title = title or root.resolve().name
+    files = {
+        CONFIG_NAME: config_text(title, source, targets),
+        f"source/{source}/{STARTER}.md": STARTER_TEXT,
+        "translations/glossary.yml": GLOSSARY_TEMPLATE,
+        ".gitignore": GITIGNORE,
+        "Makefile": MAKEFILE_TEMPLATE,
+    }
+    existing = [name for name in files if (root / name).exists()]
+    if existing and not force:
+        raise PublishError(f"would overwrite {', '.join(existing)} (use --force to keep the folder's files "
+                           f"and write only the missing ones)", path=str(root))
+    result = Scaffold(root)
+    for name, text in files.items():
+        if (root / name).exists():
+            continue
+        write_atomic(root / name, text)
+        result.written.append(name)
+    for folder in ("translations/templates", *(f"translations/{t}" for t in targets)):
+        (root / folder).mkdir(parents=True, exist_ok=True)
+    return result
