@@ -1,15 +1,29 @@
-"""``publish build``: every edition of every document, in every format."""
+"""``publish build``: every edition of every document, in every format.
+
+Only what changed is rendered: each output is keyed by digests of what it is
+made from (see ``cache``), and an output whose key and bytes are as recorded
+is skipped without parsing anything.  The outputs that must be rendered are
+rendered side by side in worker processes — WeasyPrint is CPU-bound Python,
+so threads would only take turns on one core — while this process parses and
+assembles, writes every file, calls back, and keeps the results in plan
+order, so a parallel build gives the same results as a serial one.
+"""
 from __future__ import annotations
 
+import os
+from collections import deque
 from dataclasses import dataclass, field
-from typing import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
 
-from . import assemble as asm
-from . import source
-from .config import Project
+from . import cache
+from .config import Document, Project
 from .errors import PublishError
 from .files import write_atomic
 from .render import FORMATS
+
+if TYPE_CHECKING:  # assemble pulls in polib, Babel and the catalog code: not needed to find nothing changed
+    from . import assemble as asm
 
 
 @dataclass
@@ -17,27 +31,158 @@ class Output:
     path: str
     edition: str
     format: str
-    written: bool
+    written: bool             # False: rendered to the bytes already there, or not rendered
+    rendered: bool = True     # False: up to date, skipped
+    reason: str = ""          # why it was rendered ("translations/en/report.po changed"), or "up to date"
 
 
 @dataclass
 class BuildResult:
     outputs: list[Output] = field(default_factory=list)
-    progress: dict[tuple[str, str], asm.Progress] = field(default_factory=dict)  # (doc, lang)
+    progress: dict[tuple[str, str], "asm.Progress"] = field(default_factory=dict)  # (doc, lang)
 
 
-def select_editions(project: Project, names: list[str] | None) -> list[asm.Edition]:
-    all_editions = asm.editions(project)
+@dataclass
+class Planned:
+    """One output: where it goes, what it is made from, and why it must be
+    rendered (``reason`` is None when it is up to date)."""
+    document: Document
+    edition: str
+    languages: tuple[str, ...]
+    format: str
+    target: Path
+    path: str                 # relative to the project, as printed
+    parts: dict[str, str]
+    reason: str | None
+
+
+# --- what to build ------------------------------------------------------------------
+
+def edition_languages(project: Project) -> dict[str, tuple[str, ...]]:
+    """Edition name → its languages, as ``assemble.editions`` makes them
+    (kept here so that planning does not import the assembler)."""
+    src = project.source_language
+    out = {src: (src,)}
+    for lang in project.target_languages:
+        out[lang] = (lang,)
+        out[f"{src}-{lang}"] = (src, lang)
+    return out
+
+
+def select_editions(project: Project, names: list[str] | None) -> list["asm.Edition"]:
+    from . import assemble as asm
+    chosen = _chosen(project, names)
+    return [e for e in asm.editions(project) if e.name in chosen]
+
+
+def _chosen(project: Project, names: list[str] | None) -> dict[str, tuple[str, ...]]:
+    known = edition_languages(project)
     if not names:
-        return all_editions
-    known = {e.name: e for e in all_editions}
+        return known
     unknown = [n for n in names if n not in known]
     if unknown:
         raise PublishError(f"unknown edition {unknown[0]!r} (this project has: {', '.join(known)})")
-    return [known[n] for n in names]
+    return {n: known[n] for n in known if n in names}
 
 
-def render(a: asm.Assembled, fmt: str, project: Project) -> bytes:
+_DESCRIBE = {"publish": "publish's own code", "pandoc": "pandoc", "reading": "normalisation or segmentation settings",
+             "metadata": "the project metadata in publish.yml", "pdf": "the PDF settings",
+             "weasyprint": "WeasyPrint", "fonts": "the fonts"}
+_PDF_LIBRARIES = ("weasyprint", "pydyf", "fontTools", "tinycss2", "cssselect2")
+
+
+class _Inputs:
+    """Digests of the inputs, each computed once per build."""
+
+    def __init__(self, project: Project):
+        self.project = project
+        self._files: dict[Path, str] = {}
+        p = project
+        self.common = {
+            "publish": cache.package_digest(),
+            "pandoc": cache.pandoc_identity(),
+            "reading": cache.of_value([p.source_language, p.normalize, p.segmentation, p.abbreviations]),
+            "metadata": cache.of_value([p.title, p.subtitle, p.author, p.organisation, p.edition, p.identifier,
+                                        p.build_date(), p.source_language]),
+        }
+        self._pdf: dict[str, str] | None = None
+
+    def file(self, path: Path) -> str:
+        if path not in self._files:
+            self._files[path] = cache.file_digest(path)
+        return self._files[path]
+
+    def parts(self, doc: Document, languages: tuple[str, ...], fmt: str, fonts: list[str]) -> dict[str, str]:
+        p = self.project
+        parts = dict(self.common)
+        parts["source"] = self.file(doc.source)
+        for lang in languages:
+            if lang != p.source_language:
+                parts[f"po:{lang}"] = self.file(p.po_path(doc, lang))
+        if fmt == "pdf":
+            if self._pdf is None:
+                self._pdf = {"pdf": cache.of_value([p.paper, p.pdf_ua]),
+                             "weasyprint": cache.library_identity(*_PDF_LIBRARIES)}
+            parts.update(self._pdf)
+        if fmt in ("pdf", "epub"):
+            parts["fonts"] = cache.of_value([(f, cache.stat_sig(f)) for f in fonts])
+        return parts
+
+    def progress_key(self, doc: Document, lang: str) -> str:
+        return cache.of_value([self.common["publish"], self.common["reading"], self.file(doc.source),
+                               self.file(self.project.po_path(doc, lang))])
+
+    def describe(self, part: str, doc: Document) -> str:
+        if part == "source":
+            return doc.relsource
+        if part.startswith("po:"):
+            return str(self.project.po_path(doc, part[3:]).relative_to(self.project.root))
+        return _DESCRIBE.get(part, part)
+
+
+def plan(project: Project, editions: list[str] | None, formats: list[str] | None,
+         documents: list[str] | None, manifest: cache.Manifest, force: bool = False,
+         inputs: _Inputs | None = None) -> list[Planned]:
+    chosen = _chosen(project, editions)
+    fmts = formats or list(FORMATS)
+    for f in fmts:
+        if f not in FORMATS:
+            raise PublishError(f"unknown format {f!r} (formats: {', '.join(FORMATS)})")
+    docs = [project.document(n) for n in documents] if documents else project.documents
+    inputs = inputs or _Inputs(project)
+    out = []
+    for doc in docs:
+        for name, langs in chosen.items():
+            for fmt in fmts:
+                target = project.build_dir / name / f"{doc.name}.{fmt}"
+                rel = target.relative_to(project.root).as_posix()
+                entry = manifest.outputs.get(rel)
+                fonts = entry.get("fonts", []) if entry else []
+                parts = inputs.parts(doc, langs, fmt, fonts if isinstance(fonts, list) else [])
+                out.append(Planned(doc, name, langs, fmt, target, rel, parts,
+                                   _reason(entry, parts, manifest, rel, target, force, inputs, doc)))
+    return out
+
+
+def _reason(entry, parts, manifest, rel, target, force, inputs, doc) -> str | None:
+    if force:
+        return "forced"
+    if entry is None:
+        return "not built before" if not target.exists() else "not in the build manifest"
+    changed = [k for k in parts if entry["parts"].get(k) != parts[k]]
+    changed += [k for k in entry["parts"] if k not in parts]
+    if changed:
+        return ", ".join(inputs.describe(k, doc) for k in changed) + " changed"
+    if not target.exists():
+        return "output missing"
+    if not manifest.output_intact(rel, target):
+        return "output changed since it was built"
+    return None
+
+
+# --- rendering ----------------------------------------------------------------------
+
+def render(a: "asm.Assembled", fmt: str, project: Project) -> bytes:
     if fmt == "html":
         from .render.html import page
         return page(a, "screen", project.paper).encode("utf-8")
@@ -50,36 +195,240 @@ def render(a: asm.Assembled, fmt: str, project: Project) -> bytes:
     raise PublishError(f"unknown format {fmt!r} (formats: {', '.join(FORMATS)})")
 
 
+def _render(a, fmt: str, project: Project) -> bytes:
+    # what the workers are given: ``render`` looked up when it runs, so the
+    # workers render with whatever ``render`` is in this module then
+    return render(a, fmt, project)
+
+
+def _fonts(languages: tuple[str, ...]) -> list[str]:
+    """The font files the output is set in, as fontconfig gives them now."""
+    from .render.fonts import DEFAULT, FONTS, font_file
+    found = []
+    for lang in languages:
+        family, package = FONTS.get(lang, DEFAULT)
+        for style in ("", "bold"):
+            try:
+                found.append(str(font_file(family, style, package)))
+            except PublishError:  # the renderer says so, with the package to install
+                pass
+    return sorted(set(found))
+
+
+def _worker_init() -> None:
+    import signal
+    # Ctrl-C is the parent's to handle: it stops the workers itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def workers_for(jobs: int | None) -> int:
+    if jobs:
+        return max(1, jobs)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class _Serial:
+    """The pool's interface, rendering in this process: for one output, for
+    -j 1, and where processes would not pay."""
+
+    def __init__(self, done):
+        self.done = done
+
+    def submit(self, index, fn, args):
+        try:
+            self.done.put((index, fn(*args), None))
+        except Exception as exc:  # noqa: BLE001 - handed back exactly as a worker's would be
+            self.done.put((index, None, exc))
+
+    def close(self):
+        pass
+
+
+class _Pool:
+    def __init__(self, workers: int, done):
+        import multiprocessing
+        import threading
+        methods = multiprocessing.get_all_start_methods()
+        # fork is cheapest (the workers start with our imports), but forking a
+        # process that runs other threads (a preview server) can copy a held
+        # lock; then a fork server starts clean workers instead.
+        method = "fork" if "fork" in methods and threading.active_count() == 1 else \
+            ("forkserver" if "forkserver" in methods else None)
+        ctx = multiprocessing.get_context(method)
+        if method == "fork":
+            # imported once here and shared by the forked workers, rather than
+            # once in each (half a second of CPU apiece)
+            import weasyprint  # noqa: F401
+        self.pool = ctx.Pool(workers, initializer=_worker_init)
+        self.done = done
+
+    def submit(self, index, fn, args):
+        self.pool.apply_async(fn, args, callback=lambda r: self.done.put((index, r, None)),
+                              error_callback=lambda e: self.done.put((index, None, e)))
+
+    def close(self):
+        self.pool.terminate()
+        self.pool.join()
+
+
 def build(project: Project, editions: list[str] | None = None, formats: list[str] | None = None,
           documents: list[str] | None = None, strict: bool = False,
-          on_output: Callable[[Output], None] | None = None) -> BuildResult:
-    chosen = select_editions(project, editions)
-    fmts = formats or list(FORMATS)
-    for f in fmts:
-        if f not in FORMATS:
-            raise PublishError(f"unknown format {f!r} (formats: {', '.join(FORMATS)})")
-    docs = [project.document(n) for n in documents] if documents else project.documents
+          on_output: Callable[[Output], None] | None = None, *, force: bool = False, jobs: int | None = None,
+          on_plan: Callable[[list[Planned]], None] | None = None,
+          on_start: Callable[[Planned], None] | None = None) -> BuildResult:
+    """Build the chosen editions and formats; ``on_plan`` hears the whole plan
+    first, ``on_start`` when an output starts rendering, ``on_output`` when it
+    is done or skipped (in the order they finish; ``result.outputs`` is in plan
+    order)."""
+    manifest = cache.Manifest.load(project.build_dir)
+    inputs = _Inputs(project)
+    planned = plan(project, editions, formats, documents, manifest, force, inputs)
     result = BuildResult()
-    for doc in docs:
+
+    # Translation progress: remembered with the inputs it was counted from; an
+    # edition is assembled just to count only when it is not.
+    need: dict[str, set[str]] = {}      # document → editions to assemble
+    planned_langs = {p.edition: p.languages for p in planned}
+    for p in planned:
+        if p.reason is not None:
+            need.setdefault(p.document.name, set()).add(p.edition)
+    progress_keys = {}
+    for p in planned:
+        for lang in p.languages:
+            if lang == project.source_language or (p.document.name, lang) in progress_keys:
+                continue
+            key = progress_keys[(p.document.name, lang)] = inputs.progress_key(p.document, lang)
+            cached = manifest.progress.get(f"{p.document.name}/{lang}")
+            if cached and cached["key"] == key:
+                result.progress[(p.document.name, lang)] = _stats(cached["counts"])
+            elif not any(lang in planned_langs[e] for e in need.get(p.document.name, ())):
+                need.setdefault(p.document.name, set()).add(p.edition)
+    docs = [d for d in dict.fromkeys(p.document for p in planned) if d.name in need]
+    stale = [i for i, p in enumerate(planned) if p.reason is not None]
+    outputs: list[Output | None] = [None] * len(planned)
+
+    def skip(i):
+        p = planned[i]
+        outputs[i] = Output(p.path, p.edition, p.format, False, rendered=False, reason="up to date")
+        if on_output:
+            on_output(outputs[i])
+
+    def assembled(doc):
+        """Assemble the editions of ``doc`` that are needed; record progress."""
+        from . import assemble as asm
+        from . import source
         src = source.load(doc.source, project.normalize, doc.relsource)
-        langs = {l for e in chosen for l in e.languages if l != project.source_language}
-        translations = {l: asm.Translations.load(project, doc, l) for l in sorted(langs)}
-        assembled = [asm.assemble(project, doc, e, src, translations) for e in chosen]
-        for a in assembled:
-            for lang, p in a.progress.items():
-                result.progress[(doc.name, lang)] = p
-        if strict:
-            for (dname, lang), p in result.progress.items():
-                if dname == doc.name and p.translated < p.units:
-                    raise PublishError(f"{doc.name} ({lang}): {p.untranslated} untranslated and {p.fuzzy} fuzzy "
-                                       f"units; --strict builds only complete translations",
-                                       path=str(project.po_path(doc, lang).relative_to(project.root)))
-        for a in assembled:
-            for fmt in fmts:
-                target = project.build_dir / a.edition.name / f"{doc.name}.{fmt}"
-                data = render(a, fmt, project)
-                out = Output(str(target.relative_to(project.root)), a.edition.name, fmt, write_atomic(target, data))
-                result.outputs.append(out)
-                if on_output:
-                    on_output(out)
+        editions = [e for e in asm.editions(project) if e.name in need[doc.name]]
+        langs = sorted({l for e in editions for l in e.languages if l != project.source_language})
+        translations = {l: asm.Translations.load(project, doc, l) for l in langs}
+        out = {}
+        for e in editions:
+            a = asm.assemble(project, doc, e, src, translations)
+            for lang, prog in a.progress.items():
+                result.progress[(doc.name, lang)] = prog
+                manifest.progress[f"{doc.name}/{lang}"] = {"key": progress_keys.get((doc.name, lang), ""),
+                                                           "counts": _counts(prog)}
+            out[e.name] = a
+        return out
+
+    def check_strict(doc_name):
+        if not strict:
+            return
+        for (dname, lang), prog in sorted(result.progress.items()):
+            if dname == doc_name and prog.translated < prog.units:
+                doc = project.document(dname)
+                raise PublishError(f"{dname} ({lang}): {prog.untranslated} untranslated and {prog.fuzzy} fuzzy "
+                                   f"units; --strict builds only complete translations",
+                                   path=str(project.po_path(doc, lang).relative_to(project.root)))
+
+    # --strict refuses before anything is written, so every count must be known first
+    early: dict[str, dict] = {}
+    if strict:
+        for doc in docs:
+            early[doc.name] = assembled(doc)
+        for doc in dict.fromkeys(p.document for p in planned):
+            check_strict(doc.name)
+
+    for doc in docs:  # assembled only to count what is translated
+        if doc.name not in early and not any(planned[i].document.name == doc.name for i in stale):
+            assembled(doc)
+    if on_plan:
+        on_plan(planned)
+    for i, p in enumerate(planned):
+        if p.reason is None:
+            skip(i)
+    if not stale:
+        if docs:
+            manifest.save()
+        _finish(result, outputs)
+        return result
+
+    workers = min(workers_for(jobs), len(stale))
+    with_pdf = any(planned[i].format == "pdf" for i in stale)
+    import queue  # here and not above: a build with nothing to do imports nothing it does not use
+    done: queue.Queue = queue.Queue()
+    # Processes pay for PDFs; pandoc's HTML and EPUB already run in their own process.
+    pool = _Pool(workers, done) if workers > 1 and with_pdf else _Serial(done)
+    capacity = workers if isinstance(pool, _Pool) else 1
+    fonts: dict[tuple[str, ...], list[str]] = {}
+    try:
+        todo = deque()                       # (index, assembled)
+        doc_queue = deque(docs)
+        running = 0
+        while True:
+            while running < capacity:
+                if not todo:
+                    if not doc_queue:
+                        break
+                    doc = doc_queue.popleft()
+                    editions_of = early.pop(doc.name, None) or assembled(doc)
+                    todo.extend((i, editions_of[planned[i].edition]) for i in stale
+                                if planned[i].document.name == doc.name)
+                    continue
+                i, a = todo.popleft()
+                if on_start:
+                    on_start(planned[i])
+                pool.submit(i, _render, (a, planned[i].format, project))
+                running += 1
+            if not running:
+                break
+            i, data, error = done.get()
+            running -= 1
+            if error is not None:
+                raise error
+            p = planned[i]
+            if p.format in ("pdf", "epub"):
+                if p.languages not in fonts:
+                    fonts[p.languages] = _fonts(p.languages)
+                p.parts = inputs.parts(p.document, p.languages, p.format, fonts[p.languages])
+            written = write_atomic(p.target, data)
+            manifest.record(p.path, p.target, data, p.parts)
+            if p.format in ("pdf", "epub"):
+                manifest.outputs[p.path]["fonts"] = fonts[p.languages]
+            outputs[i] = Output(p.path, p.edition, p.format, written, reason=p.reason or "")
+            if on_output:
+                on_output(outputs[i])
+    finally:
+        pool.close()
+        # what was written is remembered even when a later output failed
+        manifest.save()
+    _finish(result, outputs)
     return result
+
+
+def _finish(result: BuildResult, outputs: list) -> None:
+    result.outputs = [o for o in outputs if o is not None]
+
+
+def _counts(prog) -> dict[str, int]:
+    from dataclasses import asdict
+    return {k: int(v) for k, v in asdict(prog).items()}
+
+
+def _stats(counts: dict):
+    from .catalog import Stats
+    known = Stats.__dataclass_fields__
+    return Stats(**{k: v for k, v in counts.items() if k in known and isinstance(v, int)})

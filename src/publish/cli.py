@@ -179,29 +179,89 @@ def glossary_cmd(ctx, tbx):
               help="Only this format; repeatable.")
 @click.option("--strict", is_flag=True, help="Fail if any unit is untranslated or fuzzy.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+@click.option("-v", "--verbose", is_flag=True, help="Say what was rendered and why, and what was skipped.")
+@click.option("--force", is_flag=True, help="Render everything again, even what is up to date.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Outputs rendered at once (default: one per core).")
 @click.argument("documents", nargs=-1)
 @click.pass_context
-def build(ctx, editions, formats, strict, quiet, documents):
+def build(ctx, editions, formats, strict, quiet, verbose, force, jobs, documents):
     """Assemble the editions into build/<edition>/<document>.<format>.
 
-    Untranslated and fuzzy units are printed in the original and marked,
-    unless --strict is given.
+    Only outputs whose inputs changed are rendered again; they render side by
+    side, one per core. Untranslated and fuzzy units are printed in the
+    original and marked, unless --strict is given.
     """
+    import sys
     from .build import build as run
     project = _project(ctx)
-
-    def report(out):
-        if not quiet:
-            click.echo(f"  {'wrote' if out.written else 'unchanged'} {out.path}")
-
-    result = run(project, list(editions) or None, list(formats) or None, list(documents) or None,
-                 strict=strict, on_output=report)
+    view = _BuildView(quiet, verbose, live=not quiet and sys.stdout.isatty())
+    try:
+        result = run(project, list(editions) or None, list(formats) or None, list(documents) or None,
+                     strict=strict, on_output=view.done, force=force, jobs=jobs,
+                     on_plan=view.plan, on_start=view.start)
+    finally:
+        view.stop()
     if not quiet:
+        skipped = sum(not o.rendered for o in result.outputs)
+        if skipped:
+            click.echo(f"nothing to do: {skipped} outputs up to date" if skipped == len(result.outputs)
+                       else f"{skipped} outputs up to date")
         for (doc, lang), p in sorted(result.progress.items()):
             note = f"{doc} {lang}: {p.translated}/{p.units} units translated"
             if p.untranslated or p.fuzzy:
                 note += f"; {p.untranslated} untranslated and {p.fuzzy} fuzzy shown in the original"
             click.echo(note)
+
+
+class _BuildView:
+    """What ``publish build`` shows: on a terminal a bar per output being
+    rendered (rich, imported only when there is something to render); else a
+    line per output written, which is what logs and tests read."""
+
+    def __init__(self, quiet: bool, verbose: bool, live: bool):
+        self.quiet, self.verbose, self.live = quiet, verbose, live
+        self.progress = None
+        self.tasks: dict[str, int] = {}
+
+    def plan(self, planned):
+        if not self.live or all(p.reason is None for p in planned):
+            return
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+        self.progress = Progress(TextColumn("{task.fields[status]:<10}"), BarColumn(bar_width=24),
+                                 TextColumn("{task.description}"), TimeElapsedColumn())
+        for p in planned:
+            if p.reason is not None:
+                self.tasks[p.path] = self.progress.add_task(p.path, total=1, start=False, status="queued")
+        self.progress.start()
+
+    def start(self, p):
+        if self.progress:
+            task = self.tasks[p.path]
+            self.progress.start_task(task)
+            self.progress.update(task, total=None, status="rendering")
+
+    def done(self, out):
+        if self.quiet:
+            return
+        if not out.rendered:
+            line = f"  up to date {out.path}" if self.verbose else None
+        else:
+            line = f"  {'wrote' if out.written else 'unchanged'} {out.path}"
+            if self.verbose:
+                line += f" ({out.reason})"
+        if self.progress and out.path in self.tasks:
+            self.progress.update(self.tasks[out.path], total=1, completed=1,
+                                 status="wrote" if out.written else "unchanged")
+            if self.verbose and line:
+                self.progress.console.print(line.strip(), highlight=False)
+        elif line and not self.live or (line and self.verbose):
+            click.echo(line)
+
+    def stop(self):
+        if self.progress:
+            self.progress.stop()
+            self.progress = None
 
 
 @main.command("init")
