@@ -22,6 +22,7 @@ told otherwise.
 """
 from __future__ import annotations
 
+import html
 import json
 import posixpath
 import sys
@@ -239,6 +240,16 @@ _SCRIPT = """<script id="publish-preview">
 </script>"""
 
 
+_MISSING = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Not built yet</title></head>
+<body style="font: 16px/1.5 sans-serif; max-width: 34em; margin: 3em auto; padding: 0 1em">
+<h1>{path} is not built yet</h1>
+<p>This page reloads by itself once it is. If a catalog or source has an error, it is shown below.</p>
+</body></html>
+"""
+
+
 def inject(page: bytes) -> bytes:
     text = page.decode("utf-8", "replace")
     extra = _STYLE + "\n" + _SCRIPT + "\n"
@@ -251,10 +262,12 @@ def inject(page: bytes) -> bytes:
 
 @dataclass
 class State:
-    """What the watcher tells the pages: a counter, the URLs it rewrote last,
-    and the error of the last rebuild (None when it went well)."""
+    """What the watcher tells the pages: a counter, the URLs rewritten at
+    each version (kept for a while, so a page that was told late still
+    learns of every change since it last heard), and the error of the last
+    rebuild (None when it went well)."""
     version: int = 0
-    paths: list[str] = field(default_factory=list)
+    history: list[tuple[int, list[str]]] = field(default_factory=list)
     error: str | None = None
     cond: threading.Condition = field(default_factory=threading.Condition)
     stopping: bool = False
@@ -262,9 +275,13 @@ class State:
     def publish(self, paths: list[str] | None = None, error: str | None = None) -> None:
         with self.cond:
             self.version += 1
-            self.paths = paths or []
+            self.history = [*self.history[-49:], (self.version, list(paths or []))]
             self.error = error
             self.cond.notify_all()
+
+    def paths_since(self, version: int) -> list[str]:
+        """The URLs rewritten after ``version`` (call with ``cond`` held)."""
+        return list(dict.fromkeys(p for v, paths in self.history if v > version for p in paths))
 
 
 class Preview:
@@ -313,6 +330,20 @@ class Preview:
         self.log(f"rebuilt {len(written)} page{'s' if len(written) != 1 else ''} "
                  f"in {time.monotonic() - started:.2f} s" + (": " + ", ".join(written) if written else ""))
         self.state.publish(paths=written)
+        self.write_status()
+
+    def write_status(self) -> None:
+        """build/status.html, after the pages (a translator waits for those)."""
+        from .render import status
+        target = self.build_dir / "status.html"
+        try:
+            before = target.read_bytes() if target.exists() else None
+            status.write(self.project)
+        except PublishError as exc:
+            self.log(f"publish: status page: {exc}")
+            return
+        if target.read_bytes() != before:
+            self.state.publish(paths=["/status.html"])
 
     def on_change(self, paths: set[str]) -> None:
         from . import config
@@ -355,8 +386,9 @@ class Preview:
     # -- files --
 
     def resolve(self, url_path: str) -> Path | None:
-        """The file under build/ a URL path names, or None: no '..', no
-        hidden files, nothing outside build/ (symbolic links included)."""
+        """The path under build/ a URL path names (the file may not exist),
+        or None: no '..', no hidden files, nothing outside build/ (symbolic
+        links included)."""
         path = urllib.parse.unquote(url_path.split("?", 1)[0].split("#", 1)[0])
         if "\x00" in path or "\\" in path:
             return None
@@ -373,7 +405,7 @@ class Preview:
             return None
         if target.is_dir():
             target = target / "index.html"
-        return target if target.is_file() else None
+        return target
 
 
 def _handler(preview: Preview):
@@ -413,6 +445,12 @@ def _handler(preview: Preview):
             target = preview.resolve(path)
             if target is None:
                 return self._not_found()
+            if not target.is_file():
+                if target.suffix == ".html":
+                    # not built (yet): a page that shows why and reloads once it is
+                    body = inject(_MISSING.format(path=html.escape(path)).encode("utf-8"))
+                    return self._send(HTTPStatus.NOT_FOUND, body, "text/html; charset=utf-8")
+                return self._not_found()
             body = target.read_bytes()
             ctype = CONTENT_TYPES.get(target.suffix.lower(), "application/octet-stream")
             if target.suffix.lower() == ".html":
@@ -446,7 +484,7 @@ def _handler(preview: Preview):
                         state.cond.wait_for(lambda: state.version != seen or state.stopping, KEEPALIVE_SECONDS)
                         if state.stopping:
                             return
-                        version, paths, error = state.version, list(state.paths), state.error
+                        version, paths, error = state.version, state.paths_since(seen), state.error
                     if version == seen:
                         self.wfile.write(b": keep-alive\n\n")
                         self.wfile.flush()

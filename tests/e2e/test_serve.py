@@ -154,3 +154,17 @@ def test_nothing_outside_build_is_served(server, path):
     assert conn.getresponse().status == 404
     conn.close()
     assert _get(base + "fa/report.html")[0] == 200
+
+
+def test_status_page_and_pages_not_built(server):
+    _, base = server
+    status, body = _get(base + "status.html")
+    assert status == 200 and b'class="map"' in body
+    import http.client
+    host, port = re.match(r"http://([^:]+):(\d+)/", base).groups()
+    conn = http.client.HTTPConnection(host, int(port), timeout=10)
+    conn.request("GET", "/fa/not-built.html")
+    resp = conn.getresponse()
+    page = resp.read().decode("utf-8")
+    assert resp.status == 404 and "not built yet" in page and "/_publish/events" in page   # reloads once built
+    conn.close()
