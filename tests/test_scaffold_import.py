@@ -251,3 +251,22 @@ def test_completion_scripts(tmp_path, shell):
         assert subprocess.run(["bash", "-n", str(script)]).returncode == 0
         done = publish([], tmp_path, _PUBLISH_COMPLETE="bash_complete", COMP_WORDS="publish im", COMP_CWORD="1")
         assert "plain,import" in done.stdout
+
+
+def test_import_extracts_images(new_project, tmp_path):
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    pixels = zlib.compress(b"".join(b"\x00" + b"\xc0\x30\x30" * 8 for _ in range(4)))
+    (tmp_path / "red.png").write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 8, 4, 8, 2, 0, 0, 0))
+                                       + chunk(b"IDAT", pixels) + chunk(b"IEND", b""))
+    (tmp_path / "pic.md").write_text("# عکس\n\nمتن.\n\n![یک عکس قرمز](red.png)\n", encoding="utf-8")
+    subprocess.run([pandoc_path(), "pic.md", "-o", "pic.docx"], cwd=tmp_path, check=True)
+    result = importer.import_file(config.load(new_project), tmp_path / "pic.docx")
+    assert len(result.media) == 1 and result.media[0].read_bytes().startswith(b"\x89PNG")
+    rel = result.media[0].relative_to(new_project / "source" / "fa").as_posix()
+    assert rel.startswith("media/pic/")
+    md = result.source.read_text(encoding="utf-8")
+    assert f"![یک عکس قرمز]({rel})" in md and "<figure" not in md

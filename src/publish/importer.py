@@ -193,6 +193,24 @@ def _simple_table(table: dict, number: int, notes: list[str]) -> dict:
     return new, caption[1]
 
 
+def _figure(c: list, blocks) -> list:
+    _, caption, content = c
+    caption_inlines = _plain_inlines(blocks(caption[1]))
+    out = []
+    for b in blocks(content):
+        if b["t"] == "Plain":
+            b = {"t": "Para", "c": b["c"]}
+        if b["t"] == "Para":
+            for el in b["c"]:
+                if el["t"] == "Image" and not el["c"][1]:
+                    el["c"][1] = caption_inlines
+        out.append(b)
+    alts = [el["c"][1] for b in out if b["t"] == "Para" for el in b["c"] if el["t"] == "Image"]
+    if caption_inlines and caption_inlines not in alts:
+        out.append({"t": "Para", "c": caption_inlines})
+    return out
+
+
 def clean(doc: dict) -> list[str]:
     """Simplify the tree in place for a Markdown source; returns notes on
     what changed that a reader of the original would notice."""
@@ -217,6 +235,12 @@ def clean(doc: dict) -> list[str]:
                 continue
             if t == "RawBlock":
                 notes.append(f"raw {c[0]} block dropped")
+                continue
+            if t == "Figure":
+                # commonmark_x has no figures (pandoc would write raw HTML, which
+                # nobody could translate): the image as a paragraph, its caption
+                # as its alt text, or under it when the two differ
+                out.extend(_figure(c, blocks))
                 continue
             _walk(b)
             out.append(b)
