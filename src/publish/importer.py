@@ -282,8 +282,6 @@ def clean(doc: dict) -> list[str]:
             node["c"] = [c[0], [blocks(item) for item in c[1]]]
         elif t == "DefinitionList":
             node["c"] = [[inlines(term), [blocks(d) for d in defs]] for term, defs in c]
-        elif t == "Figure":
-            node["c"] = [["", [], []], [c[1][0], blocks(c[1][1])], blocks(c[2])]
         elif t == "Table":
             attr, caption, specs, head, bodies, foot = c
 

@@ -96,9 +96,13 @@ def plan(project: Project, paths: set[str]) -> list[Plan]:
             if project.po_path(doc, lang).relative_to(project.root).as_posix() in paths:
                 per_lang.setdefault(doc.name, set()).update({lang, f"{src}-{lang}"})
     out = [Plan(sorted(whole), None)] if whole else []
+    # the parallel text first: it is the page a translator watches
     for name, editions in sorted(per_lang.items()):
         if name not in whole:
-            out.append(Plan([name], sorted(editions)))
+            out.append(Plan([name], sorted(e for e in editions if "-" in e)))
+    for name, editions in sorted(per_lang.items()):
+        if name not in whole:
+            out.append(Plan([name], sorted(e for e in editions if "-" not in e)))
     return out
 
 
@@ -182,7 +186,9 @@ _SCRIPT = """<script id="publish-preview">
       document.body.appendChild(el); }
     el.textContent = 'publish: ' + message;
   }
-  var source = new EventSource('/_publish/events');
+  // the version this page was served at: changes made before the stream
+  // opened are not lost
+  var source = new EventSource('/_publish/events?since=__VERSION__');
   source.addEventListener('reload', function (ev) {
     var data = JSON.parse(ev.data);
     if (data.paths.indexOf(here) >= 0) {
@@ -250,9 +256,9 @@ _MISSING = """<!DOCTYPE html>
 """
 
 
-def inject(page: bytes) -> bytes:
+def inject(page: bytes, version: int = 0) -> bytes:
     text = page.decode("utf-8", "replace")
-    extra = _STYLE + "\n" + _SCRIPT + "\n"
+    extra = _STYLE + "\n" + _SCRIPT.replace("__VERSION__", str(int(version))) + "\n"
     at = text.rfind("</body>")
     text = text[:at] + extra + text[at:] if at >= 0 else text + extra
     return text.encode("utf-8")
@@ -311,25 +317,26 @@ class Preview:
         from .build import build
         started = time.monotonic()
         written: list[str] = []
-        try:
-            if plans is None:
-                plans = [Plan([d.name for d in self.project.documents], None)]
-            for pl in plans:
+        if plans is None:
+            plans = [Plan([d.name for d in self.project.documents], None)]
+        for pl in plans:
+            try:
                 result = build(self.project, editions=pl.editions, formats=["html"], documents=pl.documents)
-                written += ["/" + Path(o.path).relative_to("build").as_posix() for o in result.outputs if o.written]
-        except PublishError as exc:
-            self.log(f"publish: {exc}")
-            self.state.publish(error=str(exc))
-            return
-        except Exception as exc:  # a bug must not take the preview down; the traceback goes to the terminal
-            traceback.print_exc()
-            self.state.publish(error=f"internal error: {type(exc).__name__}: {exc}")
-            return
-        with self._units_lock:
-            self._units.clear()
+            except PublishError as exc:
+                self.log(f"publish: {exc}")
+                self.state.publish(error=str(exc))
+                return
+            except Exception as exc:  # a bug must not take the preview down; the traceback goes to the terminal
+                traceback.print_exc()
+                self.state.publish(error=f"internal error: {type(exc).__name__}: {exc}")
+                return
+            with self._units_lock:
+                self._units.clear()
+            done = ["/" + Path(o.path).relative_to("build").as_posix() for o in result.outputs if o.written]
+            written += done
+            self.state.publish(paths=done)   # each page is shown as soon as it is ready
         self.log(f"rebuilt {len(written)} page{'s' if len(written) != 1 else ''} "
                  f"in {time.monotonic() - started:.2f} s" + (": " + ", ".join(written) if written else ""))
-        self.state.publish(paths=written)
         self.write_status()
 
     def write_status(self) -> None:
@@ -435,26 +442,29 @@ def _handler(preview: Preview):
             self.do_GET()
 
         def do_GET(self):
-            path = self.path.split("?", 1)[0]
+            path, _, query = self.path.partition("?")
             if path == "/_publish/events":
-                return self._events()
+                since = urllib.parse.parse_qs(query).get("since", [""])[0]
+                return self._events(int(since) if since.isdigit() else None)
             if path.startswith("/_publish/units/") and path.endswith(".json"):
                 return self._units(path[len("/_publish/units/"):-len(".json")])
             if path == "/":  # the bilingual preview of the first document, under its own name
                 return self._send(HTTPStatus.FOUND, b"", "text/plain", {"Location": preview.home()})
+            with preview.state.cond:
+                version = preview.state.version   # before reading the file: a later change is news
             target = preview.resolve(path)
             if target is None:
                 return self._not_found()
             if not target.is_file():
                 if target.suffix == ".html":
                     # not built (yet): a page that shows why and reloads once it is
-                    body = inject(_MISSING.format(path=html.escape(path)).encode("utf-8"))
+                    body = inject(_MISSING.format(path=html.escape(path)).encode("utf-8"), version)
                     return self._send(HTTPStatus.NOT_FOUND, body, "text/html; charset=utf-8")
                 return self._not_found()
             body = target.read_bytes()
             ctype = CONTENT_TYPES.get(target.suffix.lower(), "application/octet-stream")
             if target.suffix.lower() == ".html":
-                body = inject(body)
+                body = inject(body, version)
             self._send(HTTPStatus.OK, body, ctype)
 
         def _units(self, rest: str):
@@ -465,7 +475,7 @@ def _handler(preview: Preview):
                 data = {"error": str(exc)}
             self._send(HTTPStatus.OK, json.dumps(data, ensure_ascii=False).encode("utf-8"), "application/json")
 
-        def _events(self):
+        def _events(self, since: int | None):
             self.send_response(HTTPStatus.OK)
             self.send_header("Content-Type", "text/event-stream")
             self.send_header("Cache-Control", "no-store")
@@ -475,7 +485,7 @@ def _handler(preview: Preview):
             state = preview.state
             try:
                 with state.cond:
-                    seen = state.version
+                    seen = state.version if since is None or since > state.version else since
                     error = state.error
                 if error:
                     self._event("problem", {"message": error})

@@ -92,11 +92,12 @@ def collect(project: Project, documents: list[str] | None = None) -> list[Langua
     from ..update import extract
     docs = [project.document(n) for n in documents] if documents else project.documents
     findings: dict[tuple[str, str], list[str]] = {}
-    present = [d for d in docs if all(project.po_path(d, l).exists() for l in project.target_languages)]
-    if present:
-        for f in check_project(project, present):
-            if f.severity == "error":
-                findings.setdefault((f.path, f.msgid), []).append(f.check)
+    for doc in docs:
+        for lang in project.target_languages:
+            if project.po_path(doc, lang).exists():   # a catalog not made yet fails no check
+                for f in check_project(project, [doc], [lang]):
+                    if f.severity == "error":
+                        findings.setdefault((f.path, f.msgid), []).append(f.check)
     out = []
     for doc in docs:
         _, found = extract(project, doc)
@@ -269,7 +270,8 @@ where it is.</p>
 <main>
 {body}
 </main>
-<footer>Made by <code>publish status --html</code>; <code>publish check</code> lists the failing checks.</footer>
+<footer>Made by publish (<code>publish build</code> or <code>publish status --html</code>);
+<code>publish check</code> lists the failing checks one by one.</footer>
 </body>
 </html>
 """
