@@ -218,6 +218,11 @@ def test_register_in_a_flow_list_and_in_place_of_the_starter():
     assert importer.register(text, "b", "b.md", replace="welcome") == "documents:\n- name: b\n  source: b.md\nx: 1\n"
 
 
+def test_register_quotes_what_yaml_would_misread():
+    out = importer.register("documents:\n  - name: a\n    source: a.md\n", "2024", "source/fa/2024.md")
+    assert yaml.safe_load(out)["documents"][1] == {"name": "2024", "source": "source/fa/2024.md"}
+
+
 def test_document_names_from_files():
     assert importer.document_name(Path("My Report (final).docx")) == "my-report-final"
     assert importer.document_name(Path("گزارش کنگره.odt")) == "گزارش-کنگره"

@@ -341,6 +341,9 @@ def serve(ctx, host, port):
 
     def ready(url):
         click.echo(f"Serving the preview on {url} (Ctrl-C stops)")
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            click.echo(f"publish: listening on {host}: anyone who can reach this machine can read the editions",
+                       err=True)
         import sys
         sys.stdout.flush()
 

@@ -344,6 +344,8 @@ def register(config_text: str, name: str, relsource: str, replace: str | None = 
     document ``replace``), everything else — comments, order, spacing — as
     it was."""
     import yaml
+    from .scaffold import _yaml_text
+    name, relsource = _yaml_text(name), _yaml_text(relsource)   # a document called 2024 stays text
     root = yaml.compose(config_text, Loader=yaml.SafeLoader)
     docs = next((v for k, v in root.value if k.value == "documents"), None)
     if docs is None or not isinstance(docs, yaml.SequenceNode):
