@@ -35,6 +35,8 @@ _PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
 _PRIVATE = re.compile("[\ue000-\uf8ff]")
 _FOOTREF = re.compile(r"\[\^(\d+)\]")
 _SEPARATOR = "\ue002"
+# heading, list item, quotation, code fence, thematic break
+_BLOCK_START = re.compile(r"#{1,6}(\s|$)|[-+*](\s|$)|>|\d{1,9}[.)](\s|$)|`{3}|~{3}|(?P<rule>[-*_])\s*((?P=rule)\s*){2,}$")
 _PERSIAN_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩٫٬", "01234567890123456789.,")
 
 
@@ -102,8 +104,9 @@ def _prepare(msgstr: str) -> str:
     text = BIDI_CONTROLS.sub("", _PRIVATE.sub("", msgstr))
     text = re.sub(r"\s*\n\s*", " ", text).strip()
     text = _FOOTREF.sub(lambda m: f"\ue000{m.group(1)}\ue001", text)
-    # A translation is one paragraph: neutralise what would start a block.
-    if re.match(r"(#{1,6}(\s|$)|[-+*>|:~=]|\d{1,9}[.)](\s|$)|`{3}|~{3}|\s{4})", text):
+    # A translation is one paragraph: neutralise what would start a block on
+    # a line of its own (and only that: "*word*" at the start is emphasis).
+    if _BLOCK_START.match(text):
         text = "\\" + text if not text[0].isdigit() else re.sub(r"^(\d+)([.)])", r"\1\\\2", text)
     if re.match(r"\[[^\]]*\]:", text):
         text = "\\" + text
@@ -115,10 +118,13 @@ def parse_translations(texts: list[str]) -> list[list]:
     if not texts:
         return []
     prepared = [_prepare(t) for t in texts]
-    joined = f"\n\n{_SEPARATOR}\n\n".join(p or _SEPARATOR + _SEPARATOR for p in prepared)
-    parsed = _split_batch(_parse(joined), len(prepared))
+    # A separator no translation can forge (an entity decodes to any
+    # character, so a fixed one could shift text from one unit to the next).
+    sep = _SEPARATOR + uuid.uuid4().hex
+    joined = f"\n\n{sep}\n\n".join(p or sep + sep for p in prepared)
+    parsed = _split_batch(_parse(joined), len(prepared), sep)
     if parsed is None:  # something spilled across the separators: one at a time
-        parsed = [_split_batch(_parse(p), 1)[0] if p else [] for p in prepared]
+        parsed = [_split_batch(_parse(p), 1, sep)[0] if p else [] for p in prepared]
     return [_sanitise(p) for p in parsed]
 
 
@@ -126,10 +132,10 @@ def _parse(markdown: str) -> list:
     return json.loads(run_pandoc(["-f", TRANSLATION_FORMAT, "-t", "json"], markdown, "translations"))["blocks"]
 
 
-def _split_batch(blocks: list, expected: int) -> list[list] | None:
+def _split_batch(blocks: list, expected: int, sep: str) -> list[list] | None:
     groups: list[list] = [[]]
     for b in blocks:
-        if b["t"] == "Para" and b["c"] == [{"t": "Str", "c": _SEPARATOR}]:
+        if b["t"] == "Para" and b["c"] == [{"t": "Str", "c": sep}]:
             groups.append([])
         else:
             groups[-1].append(b)
@@ -142,7 +148,7 @@ def _split_batch(blocks: list, expected: int) -> list[list] | None:
             if inl:
                 inl.append({"t": "Space"})
             inl.extend(_block_inlines(b))
-        if inl == [{"t": "Str", "c": _SEPARATOR + _SEPARATOR}]:
+        if inl == [{"t": "Str", "c": sep + sep}]:
             inl = []
         out.append(inl)
     return out
@@ -154,13 +160,22 @@ def _block_inlines(block) -> list:
         return c
     if t == "Header":
         return c[2]
-    if t == "CodeBlock":
-        return [{"t": "Str", "c": c[1]}]
+    if t in ("CodeBlock", "RawBlock"):  # an HTML block (<script>, <!--, <svg …>) is shown as the text it is
+        return _words(c[1])
     out: list = []
     for el in _children_blocks(block):
         if out:
             out.append({"t": "Space"})
         out.extend(_block_inlines(el))
+    return out
+
+
+def _words(text: str) -> list:
+    out: list = []
+    for word in text.split():
+        if out:
+            out.append({"t": "Space"})
+        out.append({"t": "Str", "c": word})
     return out
 
 

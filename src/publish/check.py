@@ -19,8 +19,9 @@ translation is a draft until the flag is cleared); untranslated units get one
 """
 from __future__ import annotations
 
-import re
 import functools
+import html
+import re
 import statistics
 import unicodedata
 from collections import Counter
@@ -786,8 +787,9 @@ def whitespace(source: str, target: str, ctx: Context) -> Iterator[str]:
 
 @checker("bidi")
 def bidi(source: str, target: str, ctx: Context) -> Iterator[str]:
-    """No bidirectional embedding, override or isolate controls (Trojan Source)."""
-    found = [(m.start(), m.group()) for m in BIDI_CONTROLS.finditer(target)]
+    """No bidirectional embedding, override or isolate controls (Trojan Source),
+    written as characters or as the HTML entities the Markdown reader decodes."""
+    found = [(m.start(), m.group()) for m in BIDI_CONTROLS.finditer(html.unescape(target))]
     if found:
         names = sorted({f"U+{ord(ch):04X} {unicodedata.name(ch, '')}" for _, ch in found})
         yield (f"the translation contains {len(found)} invisible bidirectional control "

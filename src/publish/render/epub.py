@@ -4,9 +4,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import subprocess
 import tempfile
 from pathlib import Path
+from urllib.parse import unquote
 
 from ..assemble import Assembled
 from ..errors import PublishError
@@ -60,6 +62,42 @@ def _hoist_headings(blocks: list) -> list:
     return out
 
 
+# pandoc's EPUB writer embeds every image and every src/poster of raw HTML
+# it meets, fetching URLs and reading any path it is given (relative paths
+# from its working folder).  The book must be made from what we hand it, so
+# only images inline as data: (raster only: an SVG can carry script) or
+# plainly relative, and raw HTML that names no resource, reach it.
+_RASTER_DATA = re.compile(r"data:image/(png|jpeg|gif|webp)[;,]", re.I)
+_RESOURCE_IN_HTML = re.compile(r"\b(src|srcset|poster|data|href|background)\s*=|url\s*\(|@import", re.I)
+
+
+def _local_image(url: str) -> bool:
+    url = unquote(url.strip())  # pandoc unescapes a path before it opens it
+    if _RASTER_DATA.match(url):
+        return True
+    if re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", url) or url.startswith(("/", "\\")) or "\\" in url:
+        return False
+    return ".." not in url.split("?")[0].split("#")[0].split("/")
+
+
+def offline(node):
+    """A copy of the tree with nothing pandoc would fetch or read: an image
+    that is not local becomes its description, raw HTML naming a resource
+    is left out."""
+    if isinstance(node, list):
+        out = []
+        for x in node:
+            if isinstance(x, dict) and x.get("t") == "Image" and not _local_image(x["c"][2][0]):
+                out.extend(offline(x["c"][1]))
+            elif not (isinstance(x, dict) and x.get("t") in ("RawInline", "RawBlock")
+                      and _RESOURCE_IN_HTML.search(x["c"][1])):
+                out.append(offline(x))
+        return out
+    if isinstance(node, dict):
+        return {k: offline(v) for k, v in node.items()}
+    return node
+
+
 def write(a: Assembled, target: Path) -> bytes:
     m = a.meta
     meta = {
@@ -78,7 +116,7 @@ def write(a: Assembled, target: Path) -> bytes:
     if a.edition.bilingual:
         meta["title"] = _str(f'{m["title"]} — {m["title-source"]}')
     blocks = _hoist_headings(a.blocks) if a.edition.bilingual else a.blocks
-    doc = {"pandoc-api-version": [1, 23, 1, 1], "meta": meta, "blocks": blocks + colophon_blocks(a)}
+    doc = {"pandoc-api-version": [1, 23, 1, 1], "meta": meta, "blocks": offline(blocks) + colophon_blocks(a)}
     langs = a.edition.languages
     epub_css = (STYLES / "epub.css").read_text(encoding="utf-8")
     if "fa" not in langs:  # the Persian font is embedded only where Persian is set
