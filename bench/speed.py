@@ -494,12 +494,36 @@ def svg(results: Results, sizes: list[int], path: Path) -> None:
     path.write_text("\n".join(parts) + "\n", encoding="utf-8")
 
 
+LOG_ROW = re.compile(r"^\s+(\d+)× (.+?)\s+([\d.]+) s\s+(\d+) MB$")
+LOG_SIZE = re.compile(r"^(\d+)×: ([\d.]+) MB source, (\d+) units \((\d+) translated\), (\d+) paragraphs edited")
+
+
+def from_log(args, sizes: list[int], reps: list[int], started: str) -> None:
+    results, notes = Results(), {}
+    for line in args.from_log.read_text(encoding="utf-8").splitlines():
+        if m := LOG_ROW.match(line):
+            results.add(int(m[1]), m[2].strip(), float(m[3]), int(m[4]) * 1024)
+        elif m := LOG_SIZE.match(line):
+            notes[int(m[1])] = {"bytes": float(m[2]) * 1e6, "units": int(m[3]), "translated": int(m[4]),
+                                "paragraphs_edited": int(m[5])}
+    sizes = [s for s in sizes if s in notes]
+    text, targets = report(results, sizes, reps, notes, started + " (from the log of a stopped run)")
+    lines = ["", "## Targets", "", "| target | result | |", "|---|---|---|"]
+    lines += [f"| {name} | {verdict(ok)} | {detail} |" for name, (ok, detail) in targets.items()]
+    lines += ["", "![time against corpus size](speed.svg)", ""]
+    args.out.write_text(text + "\n".join(lines), encoding="utf-8")
+    svg(results, sizes, args.out.parent / "speed.svg")
+    print(f"wrote {args.out}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", default="1,10,100")
     ap.add_argument("--reps", default="3,2,1")
     ap.add_argument("--out", type=Path, default=ROOT / "bench/results.md")
     ap.add_argument("--keep", action="store_true", help="keep the work folder")
+    ap.add_argument("--from-log", type=Path, default=None,
+                    help="write the report from the printed log of a run (one that had to be stopped)")
     ap.add_argument("--pdf-max", type=int, default=10,
                     help="largest size at which PDFs are built (a 100× PDF is thousands of pages: minutes each)")
     args = ap.parse_args()
@@ -511,6 +535,8 @@ def main() -> None:
     if subprocess.run([str(BIN / "md2po"), "--help"], capture_output=True).returncode != 0:
         raise SystemExit("md2po does not run: pip install 'translate-toolkit[markdown]' (it needs mistletoe)")
     started = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    if args.from_log:
+        return from_log(args, sizes, reps, started)
     work = Path(tempfile.mkdtemp(prefix="publish-bench-"))
     # The code measured is the last commit, frozen: a checkout being edited
     # while the run goes (or a build cache keyed by publish's own files)
