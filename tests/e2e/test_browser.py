@@ -65,16 +65,8 @@ def partial_pages(tmp_path_factory) -> dict[str, Path]:
 
 # --- the browser -------------------------------------------------------------------
 
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
+# the browser fixture is in conftest.py: one Playwright per process, shared
+# with test_serve.py
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ import pytest
 
 from projects import PUBLISH, copy_project, publish_env
 
-from .test_browser import CHROMIUM, CHROMIUM_ARGS
+from .test_browser import CHROMIUM
 
 pytestmark = [
     pytest.mark.e2e,
@@ -47,17 +47,6 @@ def server(tmp_path_factory):
             proc.wait(10)
         except subprocess.TimeoutExpired:  # pragma: no cover
             proc.kill()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 @pytest.fixture
