@@ -216,3 +216,10 @@ def test_command_line_says_what_it_did_and_skipped(root):
     verbose = publish(["build", "-v", "-f", "html"], root)
     assert "  wrote build/en/other.html (output missing)" in verbose.stdout.splitlines(), verbose.stdout
     assert "5 outputs up to date" in verbose.stdout
+
+
+def test_a_new_picture_under_source_is_noticed(root):
+    (root / "source/fa/map.png").write_bytes(b"\x89PNG not really")
+    manifest = cache.Manifest.load(root / "build")
+    planned = build.plan(config.load(root), None, ["html"], None, manifest)
+    assert {p.reason for p in planned} == {"a picture under source/ changed"}

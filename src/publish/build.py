@@ -87,7 +87,8 @@ def _chosen(project: Project, names: list[str] | None) -> dict[str, tuple[str, .
 
 _DESCRIBE = {"publish": "publish's own code", "pandoc": "pandoc", "reading": "normalisation or segmentation settings",
              "metadata": "the project metadata in publish.yml", "pdf": "the PDF settings",
-             "weasyprint": "WeasyPrint", "fonts": "the fonts"}
+             "weasyprint": "WeasyPrint", "fonts": "the fonts", "images": "a picture under source/"}
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif"}
 _PDF_LIBRARIES = ("weasyprint", "pydyf", "fontTools", "tinycss2", "cssselect2")
 
 
@@ -106,6 +107,18 @@ class _Inputs:
                                         p.build_date(), p.source_language]),
         }
         self._pdf: dict[str, str] | None = None
+        self._images: str | None = None
+
+    @property
+    def images(self) -> str:
+        """Pictures under source/ (which the PDF may embed), by ``stat``:
+        listed once per build, without knowing which document shows which."""
+        if self._images is None:
+            found = [(p.relative_to(self.project.root).as_posix(), cache.stat_sig(p))
+                     for p in sorted((self.project.root / "source").rglob("*"))
+                     if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file()]
+            self._images = cache.of_value(found)
+        return self._images
 
     def file(self, path: Path) -> str:
         if path not in self._files:
@@ -116,6 +129,7 @@ class _Inputs:
         p = self.project
         parts = dict(self.common)
         parts["source"] = self.file(doc.source)
+        parts["images"] = self.images
         for lang in languages:
             if lang != p.source_language:
                 parts[f"po:{lang}"] = self.file(p.po_path(doc, lang))
