@@ -209,10 +209,12 @@ def render(a: "asm.Assembled", fmt: str, project: Project) -> bytes:
     raise PublishError(f"unknown format {fmt!r} (formats: {', '.join(FORMATS)})")
 
 
-def _render(a, fmt: str, project: Project) -> bytes:
-    # what the workers are given: ``render`` looked up when it runs, so the
-    # workers render with whatever ``render`` is in this module then
-    return render(a, fmt, project)
+def _render(a, fmts: list[str], project: Project) -> list[bytes]:
+    # One job is one edition in all its formats: its tree crosses to the
+    # worker once, and the page and the PDF share one pandoc run for the
+    # body.  ``render`` is looked up when the job runs, so the workers render
+    # with whatever ``render`` is in this module then.
+    return [render(a, fmt, project) for fmt in fmts]
 
 
 def _fonts(languages: tuple[str, ...]) -> list[str]:
@@ -380,7 +382,7 @@ def build(project: Project, editions: list[str] | None = None, formats: list[str
         _finish(result, outputs)
         return result
 
-    workers = min(workers_for(jobs), len(stale))
+    workers = min(workers_for(jobs), len({(planned[i].document.name, planned[i].edition) for i in stale}))
     with_pdf = any(planned[i].format == "pdf" for i in stale)
     import queue  # here and not above: a build with nothing to do imports nothing it does not use
     done: queue.Queue = queue.Queue()
@@ -389,7 +391,7 @@ def build(project: Project, editions: list[str] | None = None, formats: list[str
     capacity = workers if isinstance(pool, _Pool) else 1
     fonts: dict[tuple[str, ...], list[str]] = {}
     try:
-        todo = deque()                       # (index, assembled)
+        todo = deque()                       # (indices of one edition's outputs, its tree)
         doc_queue = deque(docs)
         running = 0
         while True:
@@ -399,32 +401,39 @@ def build(project: Project, editions: list[str] | None = None, formats: list[str
                         break
                     doc = doc_queue.popleft()
                     editions_of = early.pop(doc.name, None) or assembled(doc)
-                    todo.extend((i, editions_of[planned[i].edition]) for i in stale
-                                if planned[i].document.name == doc.name)
+                    jobs_of: dict[str, list[int]] = {}
+                    for i in stale:
+                        if planned[i].document.name == doc.name:
+                            jobs_of.setdefault(planned[i].edition, []).append(i)
+                    # the bilingual editions, twice the text, first: the others fill in beside them
+                    for name in sorted(jobs_of, key=lambda e: -len(planned[jobs_of[e][0]].languages)):
+                        todo.append((jobs_of[name], editions_of[name]))
                     continue
-                i, a = todo.popleft()
+                indices, a = todo.popleft()
                 if on_start:
-                    on_start(planned[i])
-                pool.submit(i, _render, (a, planned[i].format, project))
+                    for i in indices:
+                        on_start(planned[i])
+                pool.submit(indices, _render, (a, [planned[i].format for i in indices], project))
                 running += 1
             if not running:
                 break
-            i, data, error = done.get()
+            indices, data, error = done.get()
             running -= 1
             if error is not None:
                 raise error
-            p = planned[i]
-            if p.format in ("pdf", "epub"):
-                if p.languages not in fonts:
-                    fonts[p.languages] = _fonts(p.languages)
-                p.parts = inputs.parts(p.document, p.languages, p.format, fonts[p.languages])
-            written = write_atomic(p.target, data)
-            manifest.record(p.path, p.target, data, p.parts)
-            if p.format in ("pdf", "epub"):
-                manifest.outputs[p.path]["fonts"] = fonts[p.languages]
-            outputs[i] = Output(p.path, p.edition, p.format, written, reason=p.reason or "")
-            if on_output:
-                on_output(outputs[i])
+            for i, raw in zip(indices, data):
+                p = planned[i]
+                if p.format in ("pdf", "epub"):
+                    if p.languages not in fonts:
+                        fonts[p.languages] = _fonts(p.languages)
+                    p.parts = inputs.parts(p.document, p.languages, p.format, fonts[p.languages])
+                written = write_atomic(p.target, raw)
+                manifest.record(p.path, p.target, raw, p.parts)
+                if p.format in ("pdf", "epub"):
+                    manifest.outputs[p.path]["fonts"] = fonts[p.languages]
+                outputs[i] = Output(p.path, p.edition, p.format, written, reason=p.reason or "")
+                if on_output:
+                    on_output(outputs[i])
     finally:
         pool.close()
         # what was written is remembered even when a later output failed
