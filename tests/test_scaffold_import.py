@@ -84,6 +84,12 @@ def test_init_then_update_and_build(tmp_path):
     assert "/build/" in (root / ".gitignore").read_text()
     assert re.search(r"^build: update\n\t\$\(PUBLISH\) build$", (root / "Makefile").read_text(), re.M)
 
+    if shutil.which("make"):   # the Makefile's targets call the same commands
+        from projects import PUBLISH, publish_env
+        made = subprocess.run(["make", f"PUBLISH={PUBLISH}", "update", "status"], cwd=root, capture_output=True,
+                              text=True, env=publish_env())
+        assert made.returncode == 0, made.stdout + made.stderr
+        assert (root / "build" / "status.html").is_file()
     proc = publish(["update"], root)
     assert proc.returncode == 0, proc.stderr
     proc = publish(["build", "--format", "html"], root)
