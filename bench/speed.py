@@ -185,7 +185,8 @@ def pandoc() -> str:
     return pypandoc.get_pandoc_path()
 
 
-def measure_size(n: int, reps: int, work: Path, results: Results, notes: dict, pdf_max: int) -> None:
+def measure_size(n: int, reps: int, work: Path, results: Results, notes: dict, pdf_max: int,
+                 skip_update: bool = False, peer_merge_max: int = 10) -> None:
     base = make_corpus(n, work / f"corpus-{n}")
     src = base / "source/fa/report.md"
     text = src.read_text(encoding="utf-8")
@@ -218,6 +219,8 @@ def measure_size(n: int, reps: int, work: Path, results: Results, notes: dict, p
             (fresh / p).unlink(missing_ok=True)
 
     po4a = "po4a-updatepo -f text -o markdown -M UTF-8 -m {md} -p {po}"
+    if skip_update:
+        return measure_builds(n, reps, work, results, notes, pdf_max, base, src)
     md2po = f"{BIN}/md2po --progress=none -P -i {{md}} -o {{pot}}"
     compare(results, n, reps, work, [
         ("publish update, fresh", clean_fresh, [PUBLISH, "update"], pubfresh),
@@ -243,15 +246,20 @@ def measure_size(n: int, reps: int, work: Path, results: Results, notes: dict, p
         for p, data in peers.items():
             (fresh / p).write_bytes(data)
 
-    compare(results, n, reps, work, [
+    edits = [
         ("publish update, 1% edited", before_publish_edit, [PUBLISH, "update"], base),
         ("po4a-updatepo, 1% edited", before_peer_edit, po4a.format(md="edited.md", po="po4a.filled.po"), fresh),
-        ("md2po + pot2po, 1% edited", before_peer_edit,
-         md2po.format(md="edited.md", pot="new.pot") + f" && {BIN}/pot2po --progress=none -t md2po.filled.po "
-         "-i new.pot -o merged.po", fresh),
-    ])
+    ]
+    if n <= peer_merge_max:  # pot2po's fuzzy matching ran for minutes at 100×
+        edits.append(("md2po + pot2po, 1% edited", before_peer_edit,
+                      md2po.format(md="edited.md", pot="new.pot") + f" && {BIN}/pot2po --progress=none "
+                      "-t md2po.filled.po -i new.pot -o merged.po", fresh))
+    compare(results, n, reps, work, edits)
     restore()
+    measure_builds(n, reps, work, results, notes, pdf_max, base, src)
 
+
+def measure_builds(n, reps, work, results, notes, pdf_max, base, src) -> None:
     # -- each format against the raw tool ----------------------------------------------
     raw = work / f"raw-{n}"
     raw.mkdir()
@@ -304,7 +312,6 @@ def measure_size(n: int, reps: int, work: Path, results: Results, notes: dict, p
         ("publish --help", None, [PUBLISH, "--help"], base),
         ("publish build, nothing changed", None, [PUBLISH, "build", "-v", *only], base),
     ])
-    shutil.rmtree(pubfresh)
 
 
 PRINT_HTML = """
@@ -507,10 +514,10 @@ def from_log(args, sizes: list[int], reps: list[int], started: str) -> None:
             notes[int(m[1])] = {"bytes": float(m[2]) * 1e6, "units": int(m[3]), "translated": int(m[4]),
                                 "paragraphs_edited": int(m[5])}
     sizes = [s for s in sizes if s in notes]
-    text, targets = report(results, sizes, reps, notes, started + " (from the log of a stopped run)")
+    text, targets = report(results, sizes, reps, notes, started + f" (tables made from the printed log {args.from_log.name}, --from-log)")
     lines = ["", "## Targets", "", "| target | result | |", "|---|---|---|"]
     lines += [f"| {name} | {verdict(ok)} | {detail} |" for name, (ok, detail) in targets.items()]
-    lines += ["", "![time against corpus size](speed.svg)", ""]
+    lines += ["", "![time against corpus size](speed.svg)", "", "What the misses come from: bench/speed-notes.md.", ""]
     args.out.write_text(text + "\n".join(lines), encoding="utf-8")
     svg(results, sizes, args.out.parent / "speed.svg")
     print(f"wrote {args.out}")
@@ -524,6 +531,9 @@ def main() -> None:
     ap.add_argument("--keep", action="store_true", help="keep the work folder")
     ap.add_argument("--from-log", type=Path, default=None,
                     help="write the report from the printed log of a run (one that had to be stopped)")
+    ap.add_argument("--skip-update", action="store_true", help="measure only the builds")
+    ap.add_argument("--peer-merge-max", type=int, default=10,
+                    help="largest size at which md2po + pot2po merges an edit (its fuzzy matching grows fast)")
     ap.add_argument("--pdf-max", type=int, default=10,
                     help="largest size at which PDFs are built (a 100× PDF is thousands of pages: minutes each)")
     args = ap.parse_args()
@@ -551,7 +561,7 @@ def main() -> None:
     try:
         for s, r in zip(sizes, reps):
             try:
-                measure_size(s, r, work, results, notes, args.pdf_max)
+                measure_size(s, r, work, results, notes, args.pdf_max, args.skip_update, args.peer_merge_max)
             except (SystemExit, Exception) as exc:  # report what was measured, and say what was not
                 failures.append(f"{s}×: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
                 print(f"{s}× failed: {exc}", flush=True)
@@ -566,7 +576,7 @@ def main() -> None:
     lines += [f"| {name} | {verdict(ok)} | {detail} |" for name, (ok, detail) in targets.items()]
     lines += [f"* not measured: {f}" for f in failures]
     lines += ["", f"The whole run took {(time.perf_counter() - t0) / 60:.1f} minutes.", "",
-              "![time against corpus size](speed.svg)", ""]
+              "![time against corpus size](speed.svg)", "", "What the misses come from: bench/speed-notes.md.", ""]
     args.out.write_text(text + "\n".join(lines), encoding="utf-8")
     svg(results, sizes, args.out.parent / "speed.svg")
     print(f"wrote {args.out} and {args.out.parent / 'speed.svg'}")
