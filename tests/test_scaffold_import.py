@@ -248,6 +248,12 @@ def test_documents_may_have_their_own_titles(new_project, originals):
     one, two = project.documents
     assert project.titles(one) == {"fa": "کتاب آزمایشی"}
     assert project.titles(two) == {"fa": "دومی", "en": "The second"}
+    # and the editions print them
+    from publish import assemble
+    en, fa_en = [e for e in assemble.editions(project) if e.name in ("en", "fa-en")]
+    assert assemble.metadata(project, two, en)["title"] == "The second"
+    assert assemble.metadata(project, two, fa_en)["title-source"] == "دومی"
+    assert assemble.metadata(project, one, en)["title"] == "کتاب آزمایشی"  # no English title: the original's
 
 
 @pytest.mark.parametrize("shell", ["bash", "zsh"])

@@ -129,6 +129,7 @@ class _Inputs:
         p = self.project
         parts = dict(self.common)
         parts["source"] = self.file(doc.source)
+        parts["metadata"] = cache.of_value([self.common["metadata"], p.titles(doc), p.subtitles(doc)])
         parts["images"] = self.images
         for lang in languages:
             if lang != p.source_language:
