@@ -287,3 +287,16 @@ def test_import_extracts_images(new_project, tmp_path):
     assert rel.startswith("media/pic/")
     md = result.source.read_text(encoding="utf-8")
     assert f"![یک عکس قرمز]({rel})" in md and "<figure" not in md
+
+    # the picture reaches every edition, carried inside it (nothing is read from disk by the renderers)
+    assert publish(["update"], new_project).returncode == 0
+    proc = publish(["build", "-e", "fa"], new_project)
+    assert proc.returncode == 0, proc.stderr
+    page = (new_project / "build" / "fa" / "pic.html").read_text(encoding="utf-8")
+    assert re.search(r'<img src="data:image/png;base64,[A-Za-z0-9+/=]+"', page) and rel not in page
+    import zipfile
+    with zipfile.ZipFile(new_project / "build" / "fa" / "pic.epub") as z:
+        assert any(n.endswith(".png") and z.read(n).startswith(b"\x89PNG") for n in z.namelist())
+    listing = subprocess.run(["pdfimages", "-list", str(new_project / "build" / "fa" / "pic.pdf")],
+                             capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^\s*\d+\s+\d+\s+image\s+8\s+4\b", listing, re.M), listing

@@ -337,6 +337,7 @@ def build(project: Project, editions: list[str] | None = None, formats: list[str
         """Assemble the editions of ``doc`` that are needed; record progress."""
         from . import assemble as asm
         from . import source
+        from .render import images
         src = source.load(doc.source, project.normalize, doc.relsource)
         editions = [e for e in asm.editions(project) if e.name in need[doc.name]]
         langs = sorted({l for e in editions for l in e.languages if l != project.source_language})
@@ -344,6 +345,7 @@ def build(project: Project, editions: list[str] | None = None, formats: list[str
         out = {}
         for e in editions:
             a = asm.assemble(project, doc, e, src, translations)
+            a.blocks = images.inline(a.blocks, doc.source.parent, project.root / "source")
             for lang, prog in a.progress.items():
                 result.progress[(doc.name, lang)] = prog
                 manifest.progress[f"{doc.name}/{lang}"] = {"key": progress_keys.get((doc.name, lang), ""),
