@@ -227,6 +227,14 @@ def test_report_on_clean_text_is_empty():
     assert norm.report("سلام دنیا.\n\n- یک\n    - دو\n", ALL) == []
 
 
+def test_report_ignores_markdown_layout_spaces():
+    """pandoc pads table cells and list numbers when it writes Markdown
+    (publish import); that is layout, and the tree never sees it."""
+    layout = "| الف | ب   |\n|-----|-----|\n| یک  | دو  |\n\n1.  مورد اول\n10. مورد دهم\n"
+    assert norm.report(layout, ALL) == []
+    assert [c.line for c in norm.report("| یک  | دو\u00a0\u00a0سه |\n", ALL)] == [1]
+
+
 def test_report_on_real_report(project_dir):
     text = (project_dir / "source/fa/report.md").read_text(encoding="utf-8")
     changes = norm.report(text, ALL)

@@ -461,21 +461,8 @@ def import_file(project: Project, path: Path, name: str | None = None, force: bo
     if starter:
         _remove_starter(project, starter)
     return Imported(name, target, relsource, media, notes,
-                    normalize.report(_words_only(markdown), project.normalize), registered=not listed,
+                    normalize.report(markdown, project.normalize), registered=not listed,
                     replaced=starter)
-
-
-def _words_only(markdown: str) -> str:
-    """The Markdown with the spaces pandoc lays out (pipe-table padding, the
-    gap after a list number) made single, line for line: normalisation never
-    touches those, so the report must not count them."""
-    out = []
-    for line in markdown.split("\n"):
-        if line.lstrip().startswith("|"):
-            line = re.sub(r" {2,}", " ", line)
-        line = re.sub(r"^(\s*\d{1,9}[.)]) {2,}", r"\1 ", line)
-        out.append(line)
-    return "\n".join(out)
 
 
 def _remove_starter(project: Project, name: str) -> None:

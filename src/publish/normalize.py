@@ -115,7 +115,11 @@ def report(text: str, rules: dict[str, bool]) -> list[Change]:
             if not rules.get(name, True):
                 continue
             if name == "spaces":
-                # Leading indentation is Markdown structure, not a run of spaces.
+                # Leading indentation, pipe-table padding and the gap after a
+                # list number are Markdown layout, not runs of spaces in the text.
+                if line.lstrip().startswith("|"):
+                    line = re.sub(r" {2,}", " ", line)
+                line = re.sub(r"^(\s*\d{1,9}[.)]) {2,}", r"\1 ", line)
                 body = line.lstrip(" \t")
                 new = line[: len(line) - len(body)] + rule(body.rstrip(" \t"))
                 cmp_line = line.rstrip(" \t")
