@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 
 from . import catalog, units
 from .config import Document, Project, text_for
-from .source import Source, run_pandoc
+from .errors import PublishError
+from .source import MAX_DEPTH, Source, nesting_depth, run_pandoc
 from .tree import SPACE_LIKE, STYLED, WRAPPING, children, with_children
 
 # The translation reader: CommonMark inline syntax plus the few extensions a
@@ -122,14 +123,41 @@ def parse_translations(texts: list[str]) -> list[list]:
     # character, so a fixed one could shift text from one unit to the next).
     sep = _SEPARATOR + uuid.uuid4().hex
     joined = f"\n\n{sep}\n\n".join(p or sep + sep for p in prepared)
-    parsed = _split_batch(_parse(joined), len(prepared), sep)
+    try:
+        parsed = _split_batch(_parse(joined), len(prepared), sep)
+    except _TooDeep:
+        parsed = None
     if parsed is None:  # something spilled across the separators: one at a time
-        parsed = [_split_batch(_parse(p), 1, sep)[0] if p else [] for p in prepared]
+        parsed = []
+        for i, p in enumerate(prepared):
+            try:
+                parsed.append(_split_batch(_parse(p), 1, sep)[0] if p else [])
+            except _TooDeep:
+                raise TranslationError(i, f"markup nested more than {MAX_DEPTH} deep") from None
     return [_sanitise(p) for p in parsed]
 
 
+class TranslationError(PublishError):
+    """A translation that cannot be read; ``index`` says which of the batch."""
+
+    def __init__(self, index: int, message: str):
+        super().__init__(message)
+        self.index = index
+
+
+class _TooDeep(Exception):
+    pass
+
+
 def _parse(markdown: str) -> list:
-    return json.loads(run_pandoc(["-f", TRANSLATION_FORMAT, "-t", "json"], markdown, "translations"))["blocks"]
+    out = run_pandoc(["-f", TRANSLATION_FORMAT, "-t", "json"], markdown, "translations")
+    try:
+        blocks = json.loads(out)["blocks"]
+    except RecursionError:
+        raise _TooDeep from None
+    if nesting_depth(blocks) > MAX_DEPTH:  # our own walks recurse: refuse what they could not finish
+        raise _TooDeep
+    return blocks
 
 
 def _split_batch(blocks: list, expected: int, sep: str) -> list[list] | None:
@@ -309,8 +337,13 @@ class Translations:
         if not path.exists():
             return cls(lang, {})
         po = catalog.read(path, rel)
+        catalog.check_language(po, lang, rel)
+        catalog.check_document(po, doc.name, [d.name for d in project.documents if d is not doc], rel)
         active = [e for e in po if not e.obsolete and e.msgid and e.msgstr]
-        parsed = parse_translations([e.msgstr for e in active])
+        try:
+            parsed = parse_translations([e.msgstr for e in active])
+        except TranslationError as exc:
+            raise PublishError(exc.message, path=rel, line=active[exc.index].linenum) from None
         entries = {}
         for e, inl in zip(active, parsed):
             entries[e.msgid] = (inl, "fuzzy" if "fuzzy" in e.flags else "translated")
@@ -423,8 +456,8 @@ def metadata(project: Project, doc: Document, edition: Edition) -> dict[str, str
     base = project.identifier or f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'publish:' + doc.name)}"
     ident = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, base + '#' + doc.name + '/' + edition.name)}"
     meta = {
-        "title": text_for(project.title, lang, src),
-        "subtitle": text_for(project.subtitle, lang, src),
+        "title": text_for(project.titles(doc), lang, src),
+        "subtitle": text_for(project.subtitles(doc), lang, src),
         "author": text_for(project.author, lang, src),
         "publisher": text_for(project.organisation, lang, src),
         "lang": lang,
@@ -436,7 +469,7 @@ def metadata(project: Project, doc: Document, edition: Edition) -> dict[str, str
         "edition-name": edition.name,
     }
     if edition.bilingual:
-        meta["title-source"] = text_for(project.title, src, src)
-        meta["subtitle-source"] = text_for(project.subtitle, src, src)
+        meta["title-source"] = text_for(project.titles(doc), src, src)
+        meta["subtitle-source"] = text_for(project.subtitles(doc), src, src)
         meta["author-source"] = text_for(project.author, src, src)
     return meta

@@ -280,6 +280,41 @@ def lint(text: str, display: str) -> None:
         expect_string = True
 
 
+def check_language(po: polib.POFile, lang: str, display: str) -> None:
+    """A catalog in translations/<lang>/ must not declare another language."""
+    declared = po.metadata.get("Language", "").strip()
+    if declared and declared.replace("-", "_").split("_")[0] != lang.replace("-", "_").split("_")[0]:
+        raise PublishError(f"Language header says {declared!r} but the file is in translations/{lang}/",
+                           path=display)
+
+
+_PLACEHOLDER_IDS = ("", "PACKAGE VERSION", "PACKAGE")
+
+
+def check_document(po: polib.POFile, document: str, others: list[str], display: str,
+                   template: polib.POFile | None = None) -> None:
+    """A catalog made from another document's template (copied to the wrong
+    name) would have every translation pushed out to obsolete: refuse it.
+
+    The header names the document (``Project-Id-Version``, written by
+    ``publish update``); a tool may have changed it, so a header naming no
+    document of this project counts only when the catalog also shares less
+    than half of its translated entries with the template."""
+    declared = po.metadata.get("Project-Id-Version", "").strip()
+    name = declared.split()[0] if declared else ""
+    if declared in _PLACEHOLDER_IDS or name == document:
+        return
+    if name in others:
+        raise PublishError(f"this catalog belongs to document {name!r} (Project-Id-Version), not {document!r}",
+                           path=display)
+    if template is not None:
+        translated = [e.msgid for e in po if e.msgstr and not e.obsolete]
+        wanted = {e.msgid for e in template}
+        if translated and sum(m in wanted for m in translated) < len(translated) / 2:
+            raise PublishError(f"this catalog was made for {declared!r}, not {document!r}: most of its "
+                               f"translations are of text this document does not have", path=display)
+
+
 def same_content(a: str, b: str) -> bool:
     """Equal but for the creation date, which must not change on its own."""
     strip = re.compile(r'^"POT-Creation-Date: .*\\n"$|^"PO-Revision-Date: .*\\n"$', re.M)

@@ -66,8 +66,14 @@ def update(ctx, verbose, documents):
     from . import normalize
     from .update import update as run
     project = _project(ctx)
-    for result in run(project, list(documents) or None):
+
+    def waiting():
+        click.echo("publish: another publish update is running in this project; waiting for it to end", err=True)
+
+    for result in run(project, list(documents) or None, on_wait=waiting):
         click.echo(f"{result.document}: {result.units} units, {result.entries} entries in the template")
+        for notice in result.notices:
+            click.echo(f"publish: {project.document(result.document).relsource}: notice: {notice}", err=True)
         for path in result.written:
             click.echo(f"  wrote {path}")
         for path in result.unchanged:
@@ -202,6 +208,13 @@ def build(ctx, editions, formats, strict, quiet, verbose, force, jobs, documents
                      on_plan=view.plan, on_start=view.start)
     finally:
         view.stop()
+    # the status page reads every catalog and runs the checks (about a second):
+    # only when the build did something, so a no-op build stays a no-op
+    status_page = project.build_dir / "status.html"
+    if any(o.rendered for o in result.outputs) or not status_page.exists():
+        from .render import status as status_render
+        if status_render.write(project) and verbose:
+            click.echo(f"  wrote {status_page.relative_to(project.root)}")
     if not quiet:
         skipped = sum(not o.rendered for o in result.outputs)
         if skipped:

@@ -6,6 +6,7 @@ import fcntl
 import os
 import tempfile
 from pathlib import Path
+from typing import Callable
 
 from .errors import PublishError
 
@@ -33,6 +34,7 @@ def write_atomic(path: Path, data: str | bytes) -> bool:
         else:
             os.chmod(tmp, 0o644)
         os.replace(tmp, path)
+        _sync_folder(path.parent)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
@@ -40,16 +42,48 @@ def write_atomic(path: Path, data: str | bytes) -> bool:
     return True
 
 
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable (a power cut, not just a kill)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def remove_stale_temporaries(path: Path) -> list[Path]:
+    """Temporary files ``write_atomic`` left next to ``path`` when a run was
+    killed before its rename.  Only call this while holding the project lock,
+    so no other run can be writing them."""
+    removed = []
+    for tmp in path.parent.glob(f".{path.name}.*.tmp"):
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+            removed.append(tmp)
+    return removed
+
+
 @contextlib.contextmanager
-def project_lock(root: Path, what: str, wait: bool = True):
+def project_lock(root: Path, what: str, wait: bool = True, on_wait: Callable[[], None] | None = None):
     """One writer at a time per project: a second ``publish update`` waits
-    for the first (or, with ``wait=False``, says it is busy)."""
+    for the first, calling ``on_wait`` once so the user knows why (or, with
+    ``wait=False``, says it is busy)."""
     lock = root / ".publish.lock"
     with open(lock, "a+") as fh:
         try:
-            fcntl.flock(fh, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise PublishError(f"another publish {what} is running in this project; try again when it ends") from None
+            if not wait:
+                raise PublishError(f"another publish {what} is running in this project; "
+                                   f"try again when it ends") from None
+            if on_wait:
+                on_wait()
+            fcntl.flock(fh, fcntl.LOCK_EX)
         try:
             yield
         finally:

@@ -8,6 +8,7 @@ Markdown first and then take the same path.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,14 +31,24 @@ class Source:
     text: str            # as read, not normalised
     blocks: list         # pandoc blocks, normalised, with _line
     meta: dict
+    notice: str | None = None  # e.g. read as Windows-1256: for the command line to show
 
 
 def pandoc_path() -> str:
+    import logging
+    # pypandoc logs its own search, traceback and all, before it raises: the
+    # user is told once, in one line, below.
+    log = logging.getLogger("pypandoc")
+    level = log.level
+    log.setLevel(logging.CRITICAL + 1)
     try:
         import pypandoc
         return pypandoc.get_pandoc_path()
     except (ImportError, OSError) as exc:
-        raise PublishError(f"pandoc is not available ({exc}); install pypandoc-binary (make does)") from None
+        reason = " ".join(str(exc).split())
+        raise PublishError(f"pandoc is not available ({reason}); install pypandoc-binary (make does)") from None
+    finally:
+        log.setLevel(level)
 
 
 def run_pandoc(args: list[str], text: str | bytes, what: str) -> str:
@@ -53,42 +64,211 @@ def run_pandoc(args: list[str], text: str | bytes, what: str) -> str:
 
 
 def read_text(path: Path, display: str | None = None) -> str:
-    """Read a UTF-8 source, refusing what would silently go wrong."""
+    """A source's text (see ``read_source``), without the notice."""
+    return read_source(path, display)[0]
+
+
+def read_source(path: Path, display: str | None = None) -> tuple[str, str | None]:
+    """Read a source, refusing what would silently go wrong.
+
+    UTF-8 is expected.  Two encodings Persian files really arrive in are read
+    too, with a notice (the second item) suggesting UTF-8: UTF-16 with a
+    byte-order mark (Word's "Unicode text") and Windows-1256 (old Windows
+    Persian).  Anything else is refused, naming the first line that is not
+    UTF-8."""
     display = display or str(path)
     try:
         data = path.read_bytes()
     except FileNotFoundError:
         raise PublishError("source file does not exist", path=display) from None
+    except IsADirectoryError:
+        raise PublishError("source is a folder, not a file", path=display) from None
     except OSError as exc:
         raise PublishError(f"cannot read source ({exc.strerror})", path=display) from None
     if len(data) > MAX_SOURCE_BYTES:
         raise PublishError(f"source is larger than {MAX_SOURCE_BYTES // 1024 // 1024} MB", path=display)
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise PublishError("not UTF-8 text (save the file as UTF-8)", path=display, line=line) from None
+    text, notice = decode(data, display)
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise PublishError("NUL byte in source", path=display, line=line)
     if not text.strip():
         raise PublishError("source is empty", path=display)
+    check_blocks(text, display)
+    check_footnotes(text, display)
+    return text, notice
+
+
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671-\u06d3\u06fa-\u06ff]")
+_MIXED_WORD = re.compile("[A-Za-z][\u0600-\u06ff]|[\u0600-\u06ff][A-Za-z]")
+_ADVICE = "save the file as UTF-8"
+
+
+def decode(data: bytes, display: str) -> tuple[str, str | None]:
+    """Bytes → text and, for an encoding other than UTF-8, a notice."""
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        raise PublishError(f"UTF-32 text is not read: {_ADVICE}", path=display)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")  # the BOM says which byte order
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].decode("utf-16", "replace").count("\n") + 1
+            raise PublishError(f"broken UTF-16 text (it starts with a UTF-16 byte-order mark): {_ADVICE}",
+                               path=display, line=line) from None
+        return text, f"read as UTF-16 (it has a UTF-16 byte-order mark); {_ADVICE} to silence this notice"
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        first_bad = line
+    text = _windows_1256(data)
+    if text is not None:
+        return text, f"read as Windows-1256 (it is not UTF-8 and reads as Persian in that encoding); {_ADVICE}"
+    if data[1::2].count(0) > len(data) // 4 or data[0::2].count(0) > len(data) // 4:
+        raise PublishError(f"looks like UTF-16 without a byte-order mark: {_ADVICE}", path=display)
+    raise PublishError(f"not UTF-8 text (nor UTF-16 with a byte-order mark, nor Windows-1256 Persian): {_ADVICE}",
+                       path=display, line=first_bad)
+
+
+def _windows_1256(data: bytes) -> str | None:
+    """The text, if ``data`` reads as Persian/Arabic in Windows-1256; None
+    for anything else (damaged UTF-8, Latin-1, other code pages)."""
+    high = sum(1 for b in data if b >= 0x80)
+    # Damaged UTF-8 (one bad byte in a UTF-8 file) is still mostly UTF-8
+    # sequences; real Windows-1256 Persian forms such pairs only by chance.
+    in_sequences = sum(len(m) for m in _UTF8_SEQUENCE.findall(data))
+    if in_sequences >= 0.5 * high and in_sequences >= 8:  # below four letters nobody can tell
+        return None
+    try:
+        text = data.decode("cp1256")
+    except UnicodeDecodeError:  # pragma: no cover - every byte has a meaning in cp1256
+        return None
+    letters = [ch for ch in text if ord(ch) >= 0x80 and ch.isalpha()]
+    arabic = sum(1 for ch in letters if _ARABIC_LETTER.match(ch))
+    # Latin-1 or cp1252 text read as cp1256 gives Arabic letters inside Latin
+    # words ("Gr" + "ِ" + "ße"): Persian never mixes scripts inside a word.
+    if arabic < 2 or arabic < 0.95 * len(letters) or _MIXED_WORD.search(text):
+        return None
     return text
 
 
+# A longer "paragraph" is a file whose line breaks were lost (or an attack):
+# it would make one unit nobody can translate, and slow everything after it.
+MAX_BLOCK_CHARS = 100_000
+# How deep blocks and inlines may nest (quotations in lists in quotations,
+# emphasis in links …); real documents stay under ten.
+MAX_DEPTH = 64
+_CONTAINER_PREFIX = re.compile(r"(?:[ \t]{0,3}(?:>|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t]))[ \t]?)")
+
+
+def check_blocks(text: str, display: str) -> None:
+    """Refuse, with the line, a paragraph too long or containers nested too
+    deep, before any parser is given them."""
+    start, size = 1, 0
+    for lineno, line in enumerate(text.split("\n"), 1):
+        if not line.strip():
+            start, size = lineno + 1, 0
+            continue
+        size += len(line) + 1
+        if size > MAX_BLOCK_CHARS:
+            raise PublishError(f"a paragraph longer than {MAX_BLOCK_CHARS:,} characters starts here "
+                               f"(is a blank line missing between paragraphs?)", path=display, line=start)
+        depth, pos = 0, 0
+        while depth <= MAX_DEPTH and (m := _CONTAINER_PREFIX.match(line, pos)) and m.end() > pos:
+            depth, pos = depth + 1, m.end()
+        if depth > MAX_DEPTH:
+            raise PublishError(f"quotations or lists nested more than {MAX_DEPTH} deep", path=display, line=lineno)
+
+
+_NOTE_DEF = re.compile(r" {0,3}\[\^([^\]\s]+)\]:")
+_NOTE_REF = re.compile(r"\[\^([^\]\s]+)\](?!:)")
+
+
+def check_footnotes(text: str, display: str) -> None:
+    """Refuse a footnote that calls itself, directly or through others:
+    pandoc's commonmark reader never returns from one (found by fuzzing)."""
+    defs: dict[str, tuple[int, set[str]]] = {}
+    current = None
+    lines = text.split("\n")
+    for lineno, line in enumerate(lines, 1):
+        m = _NOTE_DEF.match(line)
+        if m:
+            current = m.group(1)
+            defs.setdefault(current, (lineno, set()))
+            line = line[m.end():]
+        elif current and line.strip() and not line.startswith((" ", "\t")) and not lines[lineno - 2].strip():
+            current = None  # a paragraph after a blank line, not indented: the note has ended
+        if current:
+            defs[current][1].update(_NOTE_REF.findall(line))
+    state: dict[str, int] = {}  # 1: on the path, 2: done
+
+    def visit(label: str) -> bool:
+        if state.get(label) == 1:
+            return True
+        if state.get(label) == 2 or label not in defs:
+            return False
+        state[label] = 1
+        if any(visit(ref) for ref in defs[label][1]):
+            return True
+        state[label] = 2
+        return False
+
+    for label, (lineno, _) in defs.items():
+        if visit(label):
+            raise PublishError(f"footnote [^{label}] calls itself (directly or through another footnote)",
+                               path=display, line=lineno)
+
+
+def _load_json(out: str, display: str, text: str) -> dict:
+    try:
+        doc = json.loads(out)
+    except RecursionError:
+        raise PublishError(f"markup nested more than {MAX_DEPTH} deep", path=display, line=_busiest_line(text)) from None
+    deepest = nesting_depth(doc.get("blocks", []))
+    if deepest > 2 * MAX_DEPTH:  # sourcepos wraps every element once more
+        raise PublishError(f"markup nested more than {MAX_DEPTH} deep", path=display, line=_busiest_line(text))
+    return doc
+
+
+def nesting_depth(node) -> int:
+    """How deeply elements nest, without recursion (the point is to refuse
+    what recursion could not handle)."""
+    deepest, stack = 0, [(node, 0)]
+    while stack:
+        x, d = stack.pop()
+        if isinstance(x, dict):
+            d += "t" in x
+            deepest = max(deepest, d)
+            stack.extend((v, d) for v in x.values() if isinstance(v, (dict, list)))
+        elif isinstance(x, list):
+            stack.extend((v, d) for v in x if isinstance(v, (dict, list)))
+    return deepest
+
+
+def _busiest_line(text: str) -> int | None:
+    """The line with the longest run of markup characters: where the nesting is."""
+    best, where = 0, None
+    for lineno, line in enumerate(text.split("\n"), 1):
+        for m in re.finditer(r"[>*_\[\]~^`(){}+\- \t]{2,}", line):
+            if len(m.group().replace(" ", "")) > best:
+                best, where = len(m.group().replace(" ", "")), lineno
+    return where
+
+
 def parse_markdown(text: str, display: str) -> tuple[list, dict]:
-    doc = json.loads(run_pandoc(["-f", SOURCE_FORMAT, "-t", "json"], text, display))
+    check_footnotes(text, display)
+    doc = _load_json(run_pandoc(["-f", SOURCE_FORMAT, "-t", "json"], text, display), display, text)
     return strip_sourcepos(doc["blocks"]), doc.get("meta", {})
 
 
 def load(path: Path, rules: dict[str, bool], display: str | None = None) -> Source:
     display = display or str(path)
-    text = read_text(path, display)
+    text, notice = read_source(path, display)
     blocks, meta = parse_markdown(text, display)
     normalize_tree(blocks, rules)
-    return Source(path, text, blocks, meta)
+    return Source(path, text, blocks, meta, notice)
 
 
 def normalize_tree(node: Any, rules: dict[str, bool]) -> None:

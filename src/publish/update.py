@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import polib
 
 from . import catalog, glossary, normalize, source, units
 from .config import Document, Project
-from .errors import PublishError
-from .files import project_lock
+from .files import project_lock, remove_stale_temporaries
 
 
 @dataclass
@@ -20,6 +20,7 @@ class DocumentUpdate:
     written: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     normalized: list[normalize.Change] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)   # e.g. the source was read as Windows-1256
 
 
 def extract(project: Project, doc: Document) -> tuple[source.Source, list[units.Unit]]:
@@ -34,11 +35,7 @@ def _read_existing(path: Path, project: Project) -> tuple[polib.POFile | None, s
     return catalog.read_text(path, str(path.relative_to(project.root)))
 
 
-def check_language(po: polib.POFile, lang: str, display: str) -> None:
-    declared = po.metadata.get("Language", "").strip()
-    if declared and declared.replace("-", "_").split("_")[0] != lang.replace("-", "_").split("_")[0]:
-        raise PublishError(f"Language header says {declared!r} but the file is in translations/{lang}/",
-                           path=display)
+check_language = catalog.check_language  # kept here too: tests and callers know it by this name
 
 
 def update_document(project: Project, doc: Document, terms: list[glossary.Term]) -> DocumentUpdate:
@@ -52,7 +49,9 @@ def update_document(project: Project, doc: Document, terms: list[glossary.Term])
         path = project.po_path(doc, lang)
         old, text = _read_existing(path, project)
         if old is not None:
-            check_language(old, lang, str(path.relative_to(project.root)))
+            rel = str(path.relative_to(project.root))
+            catalog.check_language(old, lang, rel)
+            catalog.check_document(old, doc.name, [d.name for d in project.documents if d is not doc], rel, pot)
         olds[lang] = (path, old, text)
     if old_pot is not None and catalog.same_content(catalog.render(pot), old_pot_text):
         pot.metadata["POT-Creation-Date"] = old_pot.metadata.get("POT-Creation-Date", pot.metadata["POT-Creation-Date"])
@@ -67,15 +66,20 @@ def update_document(project: Project, doc: Document, terms: list[glossary.Term])
         (path, catalog.merge(pot, old, lang, hints_for(lang)), text)
         for lang, (path, old, text) in olds.items()]
     result = DocumentUpdate(doc.name, len(found), len(pot),
-                            normalized=normalize.report(src.text, project.normalize))
+                            normalized=normalize.report(src.text, project.normalize),
+                            notices=[src.notice] if src.notice else [])
     for path, po, previous in outputs:
         rel = str(path.relative_to(project.root))
         (result.written if catalog.save(path, po, previous) else result.unchanged).append(rel)
     return result
 
 
-def update(project: Project, documents: list[str] | None = None) -> list[DocumentUpdate]:
+def update(project: Project, documents: list[str] | None = None,
+           on_wait: Callable[[], None] | None = None) -> list[DocumentUpdate]:
     docs = [project.document(n) for n in documents] if documents else project.documents
-    with project_lock(project.root, "update"):
+    with project_lock(project.root, "update", on_wait=on_wait):
+        for doc in docs:  # what a killed run left behind; nobody else writes catalogs while we hold the lock
+            for path in [project.pot_path(doc)] + [project.po_path(doc, l) for l in project.target_languages]:
+                remove_stale_temporaries(path)
         terms = glossary.load(project.glossary_path, project.source_language, project.normalize)
         return [update_document(project, doc, terms) for doc in docs]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import warnings
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -39,7 +40,9 @@ def _fetcher_class():
 
 def write(a: Assembled, project_root: Path, paper: str = "A5", pdf_ua: bool = False) -> bytes:
     require(a.edition.languages)
-    from weasyprint import HTML
+    with warnings.catch_warnings():  # "no fonts configured" and the like: require() has said it better
+        warnings.simplefilter("ignore")
+        from weasyprint import HTML
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     Fetcher, _ = _fetcher_class()
     html = page(a, medium="print", paper=paper)
