@@ -52,6 +52,12 @@ bench: setup debs-test
 	$(BIN)/python bench/segmenters.py
 	$(BIN)/python bench/speed.py
 
+# bounded fuzzing of the PO reader and the Markdown → units → PO → tree path
+# (not part of the tests); FUZZ_SECONDS is the time budget for all targets
+FUZZ_SECONDS ?= 600
+fuzz: setup
+	$(BIN)/python fuzz/fuzz_pipeline.py --seconds $(FUZZ_SECONDS)
+
 clean:
 	rm -rf build
 
