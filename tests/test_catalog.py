@@ -366,9 +366,9 @@ def test_msgcat_no_wrap_with_many_references(make_project, msgcat_nowrap):
 
 @pytest.mark.parametrize("field, value", [
     pytest.param("tcomment", "first paragraph of a note\n\nsecond paragraph", id="multiline-translator-comment"),
-    pytest.param("msgstr", "pasted\u2028from a word processor", id="unicode-line-separator", marks=pytest.mark.xfail(
-        strict=True, reason="BUG catalog.render (polib splitlines): a msgstr containing U+2028 LINE SEPARATOR "
-        "(or U+0085) is split over several quoted lines; msgcat --no-wrap keeps it on one")),
+    pytest.param("msgstr", "pasted\u2028from a word processor", id="unicode-line-separator"),
+    pytest.param("msgstr", "next line\x85and paragraph\u2029separators", id="nel-and-paragraph-separator"),
+    pytest.param("msgid", "a source with a\u2028line separator", id="line-separator-in-msgid"),
 ])
 def test_msgcat_no_wrap_after_editing_an_entry(synthetic_project, msgcat_nowrap, field, value):
     run_update(synthetic_project)
@@ -377,6 +377,7 @@ def test_msgcat_no_wrap_after_editing_an_entry(synthetic_project, msgcat_nowrap,
     setattr(po[2], field, value)
     path.write_text(catalog.render(po), encoding="utf-8")
     assert msgcat_nowrap(path) == path.read_text(encoding="utf-8")
+    assert getattr(catalog.read(path)[2], field) == value  # and we read back what we wrote
 
 
 def test_msgcat_no_wrap_with_hard_line_break_and_fuzzy(make_project, fill_translations, msgcat_nowrap,

@@ -182,10 +182,59 @@ def _wrap_references(line: str) -> list[str]:
     return out
 
 
+# Characters Python's str.splitlines() breaks lines at, besides \n and \r.
+# polib splits a catalog's text and its strings with splitlines(), so a
+# U+2028 pasted from a word processor into a msgstr (which gettext reads as an
+# ordinary character) would break a quoted line in two: polib would write a
+# file it cannot read back.  While polib reads or writes, each such character
+# stands in as a private-use character that is not in the text.
+_LINE_BREAKERS = "\x1c\x1d\x1e\x85\u2028\u2029"
+_FIELDS = ("msgid", "msgstr", "msgid_plural", "msgctxt", "previous_msgid", "previous_msgid_plural",
+           "previous_msgctxt", "comment", "tcomment")
+
+
+def _stand_ins(text: str) -> dict[str, str]:
+    """breaker → stand-in, for the breakers that occur in ``text``."""
+    found = [c for c in _LINE_BREAKERS if c in text]
+    if not found:
+        return {}
+    free = (chr(cp) for cp in range(0xF0000, 0xFFFFE) if chr(cp) not in text)
+    return {c: next(free) for c in found}
+
+
+def _swap(po: polib.POFile, table: dict[str, str]) -> None:
+    """Replace every key of ``table`` by its value in every string of ``po``."""
+    def sub(value):
+        if isinstance(value, str):
+            for a, b in table.items():
+                value = value.replace(a, b)
+        return value
+    for e in po:
+        for f in _FIELDS:
+            if getattr(e, f, None):
+                setattr(e, f, sub(getattr(e, f)))
+        if e.msgstr_plural:
+            e.msgstr_plural = {k: sub(v) for k, v in e.msgstr_plural.items()}
+    po.metadata = {k: sub(v) for k, v in po.metadata.items()}
+    po.header = sub(po.header)
+
+
 def render(po: polib.POFile) -> str:
     """The text of a catalog as ``msgcat --no-wrap`` would write it."""
+    strings = [getattr(e, f) or "" for e in po for f in _FIELDS] + [*e_plurals(po), *po.metadata.values(), po.header]
+    table = _stand_ins("".join(strings))
+    if table:
+        _swap(po, table)
+        try:
+            text = str(po)
+        finally:
+            _swap(po, {b: a for a, b in table.items()})
+        for a, b in table.items():
+            text = text.replace(b, a)
+    else:
+        text = str(po)
     lines = []
-    for line in str(po).split("\n"):
+    for line in text.split("\n"):
         if line.startswith("#: "):
             lines.extend(_wrap_references(line))
         elif line in ("# ", "#. "):
@@ -194,6 +243,10 @@ def render(po: polib.POFile) -> str:
             lines.append(line)
     # polib writes a blank line at the end; msgcat doesn't.
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def e_plurals(po: polib.POFile) -> list[str]:
+    return [v for e in po if e.msgstr_plural for v in e.msgstr_plural.values()]
 
 
 def read(path: Path, display: str | None = None) -> polib.POFile:
@@ -222,9 +275,14 @@ def read_text(path: Path, display: str | None = None) -> tuple[polib.POFile, str
 
 
 def parse(text: str, display: str) -> polib.POFile:
+    table = _stand_ins(text)
+    for a, b in table.items():
+        text = text.replace(a, b)
     lint(text, display)
     try:
         po = polib.pofile(text, wrapwidth=0)
+        if table:
+            _swap(po, {b: a for a, b in table.items()})
     except (OSError, ValueError) as exc:
         msg = str(exc)
         m = re.search(r"line (\d+)", msg)
