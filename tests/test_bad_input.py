@@ -121,12 +121,8 @@ CASES = [
 ]
 TOOLS = [
     # a missing font: fontconfig that knows no fonts at all
-    pytest.param("font-missing", ["build", "-f", "pdf"], {"FONTCONFIG_FILE": "{root}/empty-fonts.conf"}, r"font 'Noto",
-                 marks=pytest.mark.xfail(strict=True, reason=(
-                     "build.py imports weasyprint before forking its workers, and that import prints "
-                     "'UserWarning: No fonts configured' on stderr before publish's own one line; "
-                     "fix in build.py: check fonts.require() for the chosen editions before the pool "
-                     "starts, or import weasyprint under warnings.catch_warnings()"))),
+    # a missing font: fontconfig that knows no fonts at all; checked before anything (HTML, EPUB) is written
+    ("font-missing", ["build"], {"FONTCONFIG_FILE": "{root}/empty-fonts.conf"}, r"font 'Noto"),
     # pandoc that fails (pypandoc runs what PYPANDOC_PANDOC names)
     ("pandoc-fails",    ["build", "-f", "html"], {"PYPANDOC_PANDOC": "/bin/false"}, r"pandoc"),
 ]
@@ -246,6 +242,8 @@ def test_utf16_and_windows_1256_are_read_with_a_notice(make_project, run_publish
     pot = lambda root: [e.msgid for e in polib.pofile(str(root / "translations/templates/doc.pot"))]  # noqa: E731
     assert pot(other) == pot(utf8) and len(pot(utf8)) == 3
     assert (other / SRC).read_bytes() == data  # read, never rewritten
+    proc = run_publish(["build", "-f", "html"], cwd=other, check=True)
+    assert re.search(rf"publish: {SRC}: notice: read as {name}", proc.stderr), proc.stderr
 
 
 def test_windows_1256_detection_does_not_misfire():

@@ -40,6 +40,7 @@ class Output:
 class BuildResult:
     outputs: list[Output] = field(default_factory=list)
     progress: dict[tuple[str, str], "asm.Progress"] = field(default_factory=dict)  # (doc, lang)
+    notices: list[str] = field(default_factory=list)   # e.g. a source read as Windows-1256
 
 
 @dataclass
@@ -278,7 +279,10 @@ class _Pool:
         if method == "fork":
             # imported once here and shared by the forked workers, rather than
             # once in each (half a second of CPU apiece)
-            import weasyprint  # noqa: F401
+            import warnings
+            with warnings.catch_warnings():  # "no fonts configured": fonts.require has said it in one line
+                warnings.simplefilter("ignore")
+                import weasyprint  # noqa: F401
         self.pool = ctx.Pool(workers, initializer=_worker_init)
         self.done = done
 
@@ -325,6 +329,12 @@ def build(project: Project, editions: list[str] | None = None, formats: list[str
                 need.setdefault(p.document.name, set()).add(p.edition)
     docs = [d for d in dict.fromkeys(p.document for p in planned) if d.name in need]
     stale = [i for i, p in enumerate(planned) if p.reason is not None]
+    # A missing font stops the build before anything is written, not after
+    # the HTML and EPUB of the same run are.
+    pdf_langs = {lang for i in stale if planned[i].format == "pdf" for lang in planned[i].languages}
+    if pdf_langs:
+        from .render.fonts import require
+        require(sorted(pdf_langs))
     outputs: list[Output | None] = [None] * len(planned)
 
     def skip(i):
@@ -339,6 +349,8 @@ def build(project: Project, editions: list[str] | None = None, formats: list[str
         from . import source
         from .render import images
         src = source.load(doc.source, project.normalize, doc.relsource)
+        if src.notice:
+            result.notices.append(f"{doc.relsource}: notice: {src.notice}")
         editions = [e for e in asm.editions(project) if e.name in need[doc.name]]
         langs = sorted({l for e in editions for l in e.languages if l != project.source_language})
         translations = {l: asm.Translations.load(project, doc, l) for l in langs}

@@ -208,6 +208,8 @@ def build(ctx, editions, formats, strict, quiet, verbose, force, jobs, documents
                      on_plan=view.plan, on_start=view.start)
     finally:
         view.stop()
+    for notice in result.notices:
+        click.echo(f"publish: {notice}", err=True)
     # the status page reads every catalog and runs the checks (about a second):
     # only when the build did something, so a no-op build stays a no-op
     status_page = project.build_dir / "status.html"
