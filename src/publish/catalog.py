@@ -78,6 +78,39 @@ def template(project: Project, doc: Document, units: list[Unit]) -> polib.POFile
 
 # --- merge ------------------------------------------------------------------------
 
+class _Nearest:
+    """The old translation nearest to a new msgid, among many.
+
+    difflib's ratio is quadratic in the length of the strings, and its
+    quick_ratio (a bag of characters) lets almost every Persian sentence of a
+    similar length through, so comparing every new unit with every orphan
+    took minutes on a large document.  Candidates are first narrowed by the
+    words they share with the msgid (an inverted index; a word found in more
+    than a fifth of the orphans says little and is skipped), and only the
+    best few are measured with difflib."""
+
+    SHORTLIST = 8
+
+    def __init__(self, orphans: list[polib.POEntry]):
+        self.orphans = orphans
+        index: dict[str, list[int]] = {}
+        for i, e in enumerate(orphans):
+            for w in set(e.msgid.split()):
+                index.setdefault(w, []).append(i)
+        common = max(8, len(orphans) // 5)
+        self.index = {w: ids for w, ids in index.items() if len(ids) <= common}
+
+    def __call__(self, msgid: str) -> polib.POEntry | None:
+        shared: dict[int, int] = {}
+        for w in set(msgid.split()):
+            for i in self.index.get(w, ()):
+                shared[i] = shared.get(i, 0) + 1
+        if not shared and len(self.orphans) <= 64:  # only common words: few enough to measure them all
+            return _closest(msgid, self.orphans)
+        best = sorted(shared, key=lambda i: (-shared[i], i))[: self.SHORTLIST]
+        return _closest(msgid, [self.orphans[i] for i in sorted(best)])
+
+
 def _closest(msgid: str, candidates: list[polib.POEntry]) -> polib.POEntry | None:
     best, best_ratio = None, FUZZY_CUTOFF
     matcher = difflib.SequenceMatcher(autojunk=False)
@@ -124,10 +157,11 @@ def merge(pot: polib.POFile, old: polib.POFile | None, lang: str,
         po.append(e)
     orphans = [e for e in known.values() if e.msgid not in wanted and e.msgstr]
     if orphans:
+        nearest = _Nearest(orphans)
         for e in po:
             if e.msgstr:
                 continue
-            near = _closest(e.msgid, orphans)
+            near = nearest(e.msgid)
             if near is not None:
                 e.msgstr = near.msgstr
                 e.tcomment = near.tcomment

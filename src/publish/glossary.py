@@ -30,7 +30,7 @@ class Term:
     pattern: re.Pattern = field(default=None, compare=False, hash=False)  # type: ignore[assignment]
 
     def found_in(self, text: str) -> bool:
-        return bool(self.pattern.search(text))
+        return self.term in text and bool(self.pattern.search(text))
 
 
 def _term_pattern(term: str) -> re.Pattern:
@@ -94,6 +94,8 @@ def terms_in(text: str, terms: list[Term]) -> list[Term]:
     found: list[Term] = []
     taken: list[tuple[int, int]] = []
     for t in terms:
+        if t.term not in text:  # the pattern is the literal term with word edges: most terms end here, cheaply
+            continue
         for m in t.pattern.finditer(text):
             if any(a <= m.start() and m.end() <= b for a, b in taken):
                 continue

@@ -62,21 +62,30 @@ _ATTR_AT = {  # where the Attr sits in the "c" of elements that have one
 }
 
 
-def strip_sourcepos(node: Any, line: int | None = None) -> Any:
+class TooDeep(Exception):
+    """Elements nest deeper than the caller allows (the tree walks recurse)."""
+
+
+def strip_sourcepos(node: Any, line: int | None = None, limit: int | None = None, depth: int = 0) -> Any:
     """Remove pandoc's sourcepos wrappers and attributes, keeping the line as
     ``_line`` on blocks and inlines, and merge adjacent ``Str`` so the tree is
-    the one pandoc gives without ``sourcepos``."""
+    the one pandoc gives without ``sourcepos``.  With ``limit``, raise
+    ``TooDeep`` where elements nest deeper than that: measured here, in the
+    one walk every source gets anyway, rather than in a walk of its own."""
     if isinstance(node, list):
         out: list = []
         for el in node:
             if _is_wrapper(el):
                 inner_line = _pos_line(el["c"][0])
                 for child in el["c"][1]:
-                    out.extend(_flatten_one(child, inner_line))
+                    out.extend(_flatten_one(child, inner_line, limit, depth))
             else:
-                out.append(strip_sourcepos(el, line))
+                out.append(strip_sourcepos(el, line, limit, depth))
         return _merge_str(out)
     if isinstance(node, dict) and "t" in node:
+        depth += 1
+        if limit is not None and depth > limit:
+            raise TooDeep(line)
         t = node["t"]
         c = node.get("c")
         new: dict[str, Any] = {"t": t}
@@ -87,17 +96,17 @@ def strip_sourcepos(node: Any, line: int | None = None) -> Any:
             here = _pos_line(c[i]) or line
             c[i] = _drop_pos(c[i])
         if c is not None:
-            new["c"] = strip_sourcepos(c, here)
+            new["c"] = strip_sourcepos(c, here, limit, depth)
         if here is not None:
             new["_line"] = here
         return new
     if isinstance(node, dict):
-        return {k: strip_sourcepos(v, line) for k, v in node.items()}
+        return {k: strip_sourcepos(v, line, limit, depth) for k, v in node.items()}
     return node
 
 
-def _flatten_one(child, line):
-    el = strip_sourcepos(child, line)
+def _flatten_one(child, line, limit=None, depth=0):
+    el = strip_sourcepos(child, line, limit, depth)
     if isinstance(el, dict) and "t" in el and "_line" not in el and line is not None:
         el["_line"] = line
     return [el]
