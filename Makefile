@@ -44,11 +44,10 @@ build: update
 test: setup debs-test
 	$(BIN)/python -m pytest -q
 
-# bench/speed.py measures with GNU time (package time) against po4a and md2po
-# (md2po reads Markdown through mistletoe); about 20 minutes on 2 cores
+# bench/speed.py measures with GNU time (package time) against po4a and md2po;
+# about 20 minutes on 2 cores
 bench: setup debs-test
 	@sh .ci/debs time
-	@$(BIN)/python -c "import mistletoe" 2>/dev/null || $(BIN)/python -m pip install --quiet mistletoe
 	$(BIN)/python bench/segmenters.py
 	$(BIN)/python bench/speed.py
 
