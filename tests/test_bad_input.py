@@ -129,7 +129,11 @@ TOOLS = [
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    """Every file of the project, except the parsed sources kept in
+    build/.publish/trees (a cache keyed by content: a source that parsed
+    may be kept even when the run then fails on something else)."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and "trees" not in p.relative_to(root).parts[:3]}
 
 
 @pytest.fixture(scope="module")

@@ -348,7 +348,7 @@ def build(project: Project, editions: list[str] | None = None, formats: list[str
         from . import assemble as asm
         from . import source
         from .render import images
-        src = source.load(doc.source, project.normalize, doc.relsource)
+        src = source.load(doc.source, project.normalize, doc.relsource, project.trees_dir)
         if src.notice:
             result.notices.append(f"{doc.relsource}: notice: {src.notice}")
         editions = [e for e in asm.editions(project) if e.name in need[doc.name]]

@@ -210,10 +210,12 @@ def build(ctx, editions, formats, strict, quiet, verbose, force, jobs, documents
         view.stop()
     for notice in result.notices:
         click.echo(f"publish: {notice}", err=True)
-    # the status page reads every catalog and runs the checks (about a second):
-    # only when the build did something, so a no-op build stays a no-op
+    # the status page reads every catalog and runs the checks (a second for the
+    # report, seconds at 100×): by a whole build that did something, so a no-op
+    # build stays a no-op and `-e en -f html` stays quick
     status_page = project.build_dir / "status.html"
-    if any(o.rendered for o in result.outputs) or not status_page.exists():
+    whole = not (editions or formats or documents)
+    if whole and (any(o.rendered for o in result.outputs) or not status_page.exists()):
         from .render import status as status_render
         if status_render.write(project) and verbose:
             click.echo(f"  wrote {status_page.relative_to(project.root)}")

@@ -64,6 +64,11 @@ class Project:
     def build_dir(self) -> Path:
         return self.root / "build"
 
+    @property
+    def trees_dir(self) -> Path:
+        """Where parsed sources are kept between runs (see source.load)."""
+        return self.build_dir / ".publish" / "trees"
+
     def pot_path(self, doc: Document) -> Path:
         return self.translations_dir / "templates" / f"{doc.name}.pot"
 

@@ -116,7 +116,7 @@ def unit_locations(project: Project, document: str, lang: str) -> dict[str, dict
     replayed here rather than counted from the template."""
     from . import catalog, source, units
     doc = project.document(document)
-    src = source.load(doc.source, project.normalize, doc.relsource)
+    src = source.load(doc.source, project.normalize, doc.relsource, project.trees_dir)
     order: list[units.Unit] = []
 
     def record(unit, piece, notes):

@@ -24,7 +24,7 @@ class DocumentUpdate:
 
 
 def extract(project: Project, doc: Document) -> tuple[source.Source, list[units.Unit]]:
-    src = source.load(doc.source, project.normalize, doc.relsource)
+    src = source.load(doc.source, project.normalize, doc.relsource, project.trees_dir)
     found = units.extract(src.blocks, project.segmentation == "sentence", project.abbreviations)
     return src, found
 
