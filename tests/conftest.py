@@ -177,22 +177,21 @@ def msgstrs():
     return all_msgstrs
 
 
+def fill(path: Path, translate=lambda msgid: "EN:" + msgid) -> set[str]:
+    """Fill every active entry of a PO file (no longer fuzzy) and write it the
+    way publish writes catalogs; the set of msgstrs written."""
+    from publish import catalog
+    po = catalog.read(path)
+    for e in po:
+        if not e.obsolete:
+            e.msgstr = translate(e.msgid)
+            e.flags = [f for f in e.flags if f != "fuzzy"]
+            e.previous_msgid = None
+    path.write_text(catalog.render(po), encoding="utf-8")
+    return {e.msgstr for e in po if e.msgstr}
+
+
 @pytest.fixture
 def fill_translations():
-    """``fill_translations(path, translate=lambda msgid: ...)`` fills every
-    active entry of a PO file (no longer fuzzy) and writes it the way publish
-    writes catalogs.
-    Returns the set of msgstrs written."""
-    from publish import catalog
-
-    def fill(path: Path, translate=lambda msgid: "EN:" + msgid) -> set[str]:
-        po = catalog.read(path)
-        for e in po:
-            if not e.obsolete:
-                e.msgstr = translate(e.msgid)
-                e.flags = [f for f in e.flags if f != "fuzzy"]
-                e.previous_msgid = None
-        path.write_text(catalog.render(po), encoding="utf-8")
-        return {e.msgstr for e in po if e.msgstr}
-
+    """``fill_translations(path, translate=lambda msgid: ...)``: ``fill`` as a fixture."""
     return fill

@@ -16,7 +16,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from conftest import SYNTHETIC_CONFIG, SYNTHETIC_SOURCE
+from conftest import SYNTHETIC_CONFIG, SYNTHETIC_SOURCE, fill
 from projects import publish
 
 PO = "translations/en/doc.po"
@@ -148,10 +148,7 @@ def base(tmp_path_factory) -> Path:
     (root / "empty-fonts.conf").write_text('<?xml version="1.0"?>\n<fontconfig><dir>/nonexistent</dir>'
                                            '<cachedir>/nonexistent</cachedir></fontconfig>\n', encoding="utf-8")
     assert publish(["update"], root).returncode == 0
-    po = polib.pofile(str(root / PO), wrapwidth=0)
-    for e in po:
-        e.msgstr = "EN " + e.msgid.replace("*", "")
-    po.save(str(root / PO))
+    fill(root / PO, lambda msgid: "EN " + msgid.replace("*", ""))
     assert publish(["update"], root).returncode == 0
     proc = publish(["build", "-f", "html"], root)
     assert proc.returncode == 0, proc.stderr

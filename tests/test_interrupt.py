@@ -20,7 +20,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from conftest import SYNTHETIC_CONFIG, SYNTHETIC_SOURCE, all_msgstrs
+from conftest import SYNTHETIC_CONFIG, SYNTHETIC_SOURCE, all_msgstrs, fill
 from projects import PUBLISH, publish, publish_env
 from publish.catalog import parse, same_content
 
@@ -59,10 +59,7 @@ def translated(tmp_path) -> Path:
     (root / "publish.yml").write_text(CONFIG, encoding="utf-8")
     (root / SRC).write_text(SYNTHETIC_SOURCE, encoding="utf-8")
     assert publish(["update"], root).returncode == 0
-    po = polib.pofile(str(root / PO), wrapwidth=0)
-    for e in po:
-        e.msgstr = "EN " + e.msgid.replace("*", "")
-    po.save(str(root / PO))
+    fill(root / PO, lambda msgid: "EN " + msgid.replace("*", ""))
     assert publish(["update"], root).returncode == 0
     return root
 

@@ -236,6 +236,15 @@ def _stand_ins(text: str) -> dict[str, str]:
     return {c: next(free) for c in found}
 
 
+def _strings(po: polib.POFile):
+    """Every string of ``po`` that polib writes."""
+    for e in po:
+        yield from (getattr(e, f) or "" for f in _FIELDS)
+        yield from (e.msgstr_plural or {}).values()
+    yield from po.metadata.values()
+    yield po.header or ""
+
+
 def _swap(po: polib.POFile, table: dict[str, str]) -> None:
     """Replace every key of ``table`` by its value in every string of ``po``."""
     def sub(value):
@@ -255,8 +264,7 @@ def _swap(po: polib.POFile, table: dict[str, str]) -> None:
 
 def render(po: polib.POFile) -> str:
     """The text of a catalog as ``msgcat --no-wrap`` would write it."""
-    strings = [getattr(e, f) or "" for e in po for f in _FIELDS] + [*e_plurals(po), *po.metadata.values(), po.header]
-    table = _stand_ins("".join(strings))
+    table = _stand_ins("".join(_strings(po)))
     if table:
         _swap(po, table)
         try:
@@ -277,10 +285,6 @@ def render(po: polib.POFile) -> str:
             lines.append(line)
     # polib writes a blank line at the end; msgcat doesn't.
     return "\n".join(lines).rstrip("\n") + "\n"
-
-
-def e_plurals(po: polib.POFile) -> list[str]:
-    return [v for e in po if e.msgstr_plural for v in e.msgstr_plural.values()]
 
 
 def read(path: Path, display: str | None = None) -> polib.POFile:
