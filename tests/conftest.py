@@ -195,3 +195,16 @@ def fill(path: Path, translate=lambda msgid: "EN:" + msgid) -> set[str]:
 def fill_translations():
     """``fill_translations(path, translate=lambda msgid: ...)``: ``fill`` as a fixture."""
     return fill
+
+
+@pytest.fixture(scope="module")
+def synthetic_doc(tmp_path_factory):
+    """(project, document) of a one-line synthetic project, for tests that
+    parse many generated texts as that document (hypothesis)."""
+    from publish import config
+    root = tmp_path_factory.mktemp("synthetic-doc")
+    (root / "source/fa").mkdir(parents=True)
+    (root / "source/fa/doc.md").write_text("متن.\n", encoding="utf-8")
+    (root / "publish.yml").write_text(SYNTHETIC_CONFIG, encoding="utf-8")
+    project = config.load(root)
+    return project, project.documents[0]

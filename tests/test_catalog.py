@@ -539,19 +539,8 @@ def apply_edit(doc, edit):
     return doc or [[((word, "است"), ".")]]
 
 
-@pytest.fixture(scope="module")
-def hyp_project(tmp_path_factory):
-    root = tmp_path_factory.mktemp("hyp")
-    (root / "source/fa").mkdir(parents=True)
-    (root / "source/fa/doc.md").write_text("متن.\n", encoding="utf-8")
-    (root / "publish.yml").write_text(SYNTHETIC_CONFIG, encoding="utf-8")
-    project = config.load(root)
-    return project, project.documents[0]
-
-
 def _template(project, doc, text: str) -> polib.POFile:
-    blocks, _ = source.parse_markdown(text, doc.relsource)
-    source.normalize_tree(blocks, project.normalize)
+    blocks = source.parse(text, project.normalize, doc.relsource).blocks
     found = units.extract(blocks, project.segmentation == "sentence", project.abbreviations)
     return catalog.template(project, doc, found)
 
@@ -563,8 +552,8 @@ def _roundtrip(po: polib.POFile) -> polib.POFile:
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(document_st, st.lists(edit_st, min_size=1, max_size=4), st.lists(edit_st, min_size=1, max_size=4))
-def test_merge_never_loses_a_translation(hyp_project, doc0, edits1, edits2):
-    project, doc = hyp_project
+def test_merge_never_loses_a_translation(synthetic_doc, doc0, edits1, edits2):
+    project, doc = synthetic_doc
     pot0 = _template(project, doc, render_md(doc0))
     po0 = catalog.merge(pot0, None, "en")
     for e in po0:

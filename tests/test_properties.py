@@ -12,11 +12,10 @@ Each example costs two pandoc runs, so the example counts stay modest.
 from __future__ import annotations
 
 import polib
-import pytest
 from hypothesis import HealthCheck, given, settings
 
-from conftest import SYNTHETIC_CONFIG, all_msgstrs
-from publish import assemble, catalog, config, source, units
+from conftest import all_msgstrs
+from publish import assemble, catalog, source, units
 from publish.tree import clean
 from strategies import document
 
@@ -24,20 +23,8 @@ SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[Healt
                                                                            HealthCheck.function_scoped_fixture])
 
 
-@pytest.fixture(scope="module")
-def project(tmp_path_factory):
-    root = tmp_path_factory.mktemp("props")
-    (root / "source/fa").mkdir(parents=True)
-    (root / "source/fa/doc.md").write_text("متن.\n", encoding="utf-8")
-    (root / "publish.yml").write_text(SYNTHETIC_CONFIG, encoding="utf-8")
-    p = config.load(root)
-    return p, p.documents[0]
-
-
 def _source(project, doc, text: str) -> source.Source:
-    blocks, meta = source.parse_markdown(text, doc.relsource)
-    source.normalize_tree(blocks, project.normalize)
-    return source.Source(doc.source, text, blocks, meta)
+    return source.parse(text, project.normalize, doc.relsource, doc.source)
 
 
 def _catalog(project, doc, src: source.Source) -> polib.POFile:
@@ -49,8 +36,8 @@ def _catalog(project, doc, src: source.Source) -> polib.POFile:
 
 @SETTINGS
 @given(text=document())
-def test_identity_translation_reproduces_the_source_tree(project, text):
-    project, doc = project
+def test_identity_translation_reproduces_the_source_tree(synthetic_doc, text):
+    project, doc = synthetic_doc
     src = _source(project, doc, text)
     pot = _catalog(project, doc, src)
     msgids = [e.msgid for e in pot]
@@ -63,8 +50,8 @@ def test_identity_translation_reproduces_the_source_tree(project, text):
 
 @SETTINGS
 @given(first=document(), second=document())
-def test_merging_into_any_other_document_loses_no_translation(project, first, second):
-    project, doc = project
+def test_merging_into_any_other_document_loses_no_translation(synthetic_doc, first, second):
+    project, doc = synthetic_doc
     pot1 = _catalog(project, doc, _source(project, doc, first))
     pot2 = _catalog(project, doc, _source(project, doc, second))
     po1 = catalog.merge(pot1, None, "en")

@@ -295,14 +295,21 @@ def load(path: Path, rules: dict[str, bool], display: str | None = None,
     kept = _Kept(cache_dir, display, text, rules) if cache_dir is not None else None
     tree = kept.get() if kept else None
     if tree is None:
-        blocks, meta = parse_markdown(text, display)
-        with no_gc():
-            normalize_tree(blocks, rules)
+        src = parse(text, rules, display, path)
         if kept:
-            kept.put(blocks, meta)
-    else:
-        blocks, meta = tree
+            kept.put(src.blocks, src.meta)
+        src.notice = notice
+        return src
+    blocks, meta = tree
     return Source(path, text, blocks, meta, notice)
+
+
+def parse(text: str, rules: dict[str, bool], display: str, path: Path | None = None) -> Source:
+    """Markdown text → a normalised Source (what ``load`` does after reading)."""
+    blocks, meta = parse_markdown(text, display)
+    with no_gc():
+        normalize_tree(blocks, rules)
+    return Source(path or Path(display), text, blocks, meta)
 
 
 class _Kept:
