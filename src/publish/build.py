@@ -348,16 +348,19 @@ def build(project: Project, editions: list[str] | None = None, formats: list[str
         from . import assemble as asm
         from . import source
         from .render import images
+        from .tree import walk
         src = source.load(doc.source, project.normalize, doc.relsource, project.trees_dir)
         if src.notice:
             result.notices.append(f"{doc.relsource}: notice: {src.notice}")
         editions = [e for e in asm.editions(project) if e.name in need[doc.name]]
+        pictures = any(n.get("t") == "Image" for n in walk(src.blocks))
         langs = sorted({l for e in editions for l in e.languages if l != project.source_language})
         translations = {l: asm.Translations.load(project, doc, l) for l in langs}
         out = {}
         for e in editions:
             a = asm.assemble(project, doc, e, src, translations)
-            a.blocks = images.inline(a.blocks, doc.source.parent, project.root / "source")
+            if pictures:  # a copy of the whole tree: only for a source that has pictures
+                a.blocks = images.inline(a.blocks, doc.source.parent, project.root / "source")
             for lang, prog in a.progress.items():
                 result.progress[(doc.name, lang)] = prog
                 manifest.progress[f"{doc.name}/{lang}"] = {"key": progress_keys.get((doc.name, lang), ""),
