@@ -9,16 +9,20 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import hashlib
 import json
+import marshal
 import re
 import subprocess
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import chunks
 from . import normalize as norm
 from .errors import PublishError
-from .tree import SPACE_LIKE, TooDeep, strip_sourcepos
+from .tree import SPACE_LIKE, TooDeep, stringify, strip_sourcepos
 
 # smart punctuation off: the source's characters are kept exactly as written;
 # emoji shortcodes off: ":x:" in a political text is not a smiley.
@@ -238,12 +242,15 @@ def no_gc():
             gc.enable()
 
 
-def _load_json(out: str, display: str, text: str) -> dict:
+def _load_json(out: str, display: str, text: str, origin: list[int] | None = None) -> dict:
     try:
         with no_gc():
             doc = json.loads(out)
     except RecursionError:
-        raise PublishError(f"markup nested more than {MAX_DEPTH} deep", path=display, line=_busiest_line(text)) from None
+        line = _busiest_line(text)
+        if origin is not None and line is not None:
+            line = origin[line] or None
+        raise PublishError(f"markup nested more than {MAX_DEPTH} deep", path=display, line=line) from None
     return doc
 
 
@@ -285,79 +292,265 @@ def parse_markdown(text: str, display: str) -> tuple[list, dict]:
 
 def load(path: Path, rules: dict[str, bool], display: str | None = None,
          cache_dir: Path | None = None) -> Source:
-    """Read, parse and normalise a source.  With ``cache_dir``, the normalised
-    tree is kept there, keyed by the text, the rules and the code that made
-    it: update, build, status and serve all read the same unchanged source,
-    and for a large one the parse is most of their time (12 s at 100× the
-    report, against 1.5 s to read the kept tree back)."""
+    """Read, parse and normalise a source.  With ``cache_dir``, the tree of
+    each piece of it (see ``chunks``) is kept there, keyed by the piece's
+    text, the rules and the code that made it: update, build, status and
+    serve read the same source, and after an edit only the pieces that
+    changed are parsed again."""
     display = display or str(path)
     text, notice = read_source(path, display)
-    kept = _Kept(cache_dir, display, text, rules) if cache_dir is not None else None
-    tree = kept.get() if kept else None
-    if tree is None:
-        src = parse(text, rules, display, path)
-        if kept:
-            kept.put(src.blocks, src.meta)
-        src.notice = notice
-        return src
-    blocks, meta = tree
+    blocks, meta = _parse(text, rules, display, cache_dir)
     return Source(path, text, blocks, meta, notice)
 
 
 def parse(text: str, rules: dict[str, bool], display: str, path: Path | None = None) -> Source:
     """Markdown text → a normalised Source (what ``load`` does after reading)."""
-    blocks, meta = parse_markdown(text, display)
-    with no_gc():
-        normalize_tree(blocks, rules)
+    blocks, meta = _parse(text, rules, display, None)
     return Source(path or Path(display), text, blocks, meta)
 
 
-class _Kept:
-    """One parsed tree per source, in ``cache_dir``, as ``marshal`` data:
-    plain dicts, lists and strings, which marshal reads back fast and, unlike
-    pickle, without running anything a tampered file could contain."""
+def _parse(text: str, rules: dict[str, bool], display: str, cache_dir: Path | None) -> tuple[list, dict]:
+    check_footnotes(text, display)
+    store = _Kept(cache_dir, display, rules) if cache_dir is not None else None
+    kept = store.read() if store else {}
+    stale = bool(store) and store.was is None
+    pieces = chunks.split(text)
+    with no_gc():
+        if pieces is not None:
+            fresh = _parse_pieces([c for c in _unique(pieces) if c.key not in kept], rules, display)
+            if fresh is None:  # the pieces did not parse as the whole would (see _parse_pieces)
+                pieces = None
+            else:
+                kept.update(fresh)
+                stale = stale or bool(fresh)
+        if pieces is None:
+            whole = chunks.Chunk(1, text.split("\n"), key=hashlib.sha256(b"whole\0" + text.encode()).hexdigest())
+            if whole.key not in kept:
+                blocks, meta = parse_markdown(text, display)
+                normalize_tree(blocks, rules)
+                kept[whole.key] = ((1, ()), blocks, meta)
+                stale = True
+            pieces = [whole]
+        blocks, meta, used = [], {}, {}
+        for c in pieces:
+            sig, tree, m = kept[c.key]
+            if c.key in used:  # the same text twice: its own copy, or footnotes would share numbers
+                tree = marshal.loads(marshal.dumps(tree))
+            wanted = (c.start, tuple(d.start for d in c.needs))
+            if sig != wanted:
+                _move_lines(tree, c, sig, wanted)
+                if c.key not in used:
+                    kept[c.key] = (wanted, tree, m)
+                    stale = True
+            used[c.key] = True
+            blocks.extend(tree)
+            meta = meta or m
+        if store and (stale or len(used) != len(kept)):
+            store.write({k: kept[k] for k in used})
+        if len(pieces) > 1 and not _unique_ids(blocks, text.split("\n")):
+            blocks, meta = parse_markdown(text, display)
+            normalize_tree(blocks, rules)
+    return blocks, meta
 
-    def __init__(self, cache_dir: Path, display: str, text: str, rules: dict[str, bool]):
-        import hashlib
+
+def _unique(pieces):
+    seen = set()
+    for c in pieces:
+        if c.key not in seen:
+            seen.add(c.key)
+            yield c
+
+
+def _parse_pieces(pieces: list[chunks.Chunk], rules: dict[str, bool], display: str):
+    """Parse pieces in batches, each batch in one pandoc run; with several
+    batches, two worker processes share them (the machines have two cores,
+    and reading pandoc's output takes Python longer than pandoc takes to
+    write it).  None if pandoc did not keep the pieces apart."""
+    if not pieces:
+        return {}
+    import secrets
+    separator = f"<!-- publish piece {secrets.token_hex(8)} -->"
+    batches = chunks.batches(pieces, separator)
+    if len(batches) == 1:
+        return _parse_batch(batches[0], rules, display)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    parsed: dict = {}
+    with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("fork")) as pool:
+        for data in pool.map(_parse_batch_marshalled, batches, [rules] * len(batches), [display] * len(batches)):
+            got = marshal.loads(data)
+            if got is None:
+                return None
+            parsed.update(got)
+    return parsed
+
+
+def _parse_batch_marshalled(batch: chunks.Batch, rules: dict[str, bool], display: str) -> bytes:
+    # marshal, not pickle, carries the trees back: several times faster for plain data
+    with no_gc():
+        return marshal.dumps(_parse_batch(batch, rules, display))
+
+
+def _parse_batch(batch: chunks.Batch, rules: dict[str, bool], display: str) -> dict | None:
+    doc = _load_json(run_pandoc(["-f", SOURCE_FORMAT, "-t", "json"], batch.text, display), display, batch.text,
+                     batch.origin)
+    try:
+        tree = strip_sourcepos(doc["blocks"], limit=MAX_DEPTH, origin=batch.origin)
+    except (TooDeep, RecursionError) as exc:
+        line = exc.args[0] if isinstance(exc, TooDeep) and exc.args[0] else None
+        raise PublishError(f"markup nested more than {MAX_DEPTH} deep", path=display, line=line) from None
+    groups: list[list] = [[]]
+    for b in tree:
+        if b["t"] == "RawBlock" and b["c"][1].strip() == batch.separator:
+            groups.append([])
+        else:
+            groups[-1].append(b)
+    if len(groups) != len(batch.chunks) + 1 or groups[-1]:
+        return None
+    parsed = {}
+    for c, group in zip(batch.chunks, groups):
+        # the copied definitions made notes and links; their own blocks are dropped
+        own = [b for b in group if c.start <= b.get("_line", c.start) < c.end]
+        normalize_tree(own, rules)
+        parsed[c.key] = ((c.start, tuple(d.start for d in c.needs)), own,
+                         doc.get("meta", {}) if c.start == 1 else {})
+    return parsed
+
+
+def _move_lines(tree, c: chunks.Chunk, was: tuple, now: tuple) -> None:
+    """A kept piece's lines, moved to where the piece and its definitions
+    are now (text above them was added or removed)."""
+    spans = [(old, new, n) for old, new, n in
+             zip((was[0], *was[1]), (now[0], *now[1]), (len(c.lines), *(len(d.lines) for d in c.needs)))
+             if old != new]
+    stack = [tree]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, dict):
+            line = x.get("_line")
+            if line is not None:
+                for old, new, n in spans:
+                    if old <= line < old + n:
+                        x["_line"] = line - old + new
+                        break
+            stack.extend(v for v in x.values() if isinstance(v, (dict, list)))
+        elif isinstance(x, list):
+            stack.extend(v for v in x if isinstance(v, (dict, list)))
+
+
+def _unique_ids(blocks: list, lines: list[str]) -> bool:
+    """Heading identifiers as pandoc gives them in one document.
+
+    Pieces parsed in one batch were numbered against each other, pieces
+    from other batches or kept ones not at all.  pandoc's commonmark reader
+    counts each identifier: the first "x" stays "x", the next ones become
+    "x-1", "x-2" … whatever else exists (so "x-1" can occur twice), and an
+    explicit ``{#x}`` counts too.  Each heading's own identifier is its
+    text, lower-cased, with letters, numbers, marks, "-" and "_" kept and
+    spaces made "-"; where what pandoc gave does not fit that (some markup
+    we do not foresee), False: the caller parses the text whole."""
+    counts: dict[str, int] = {}
+    for b in _headers(blocks):
+        level, attr, inlines = b["c"]
+        ident = attr[0]
+        line = lines[b["_line"] - 1] if 0 < b.get("_line", 0) <= len(lines) else ""
+        if ident and re.search(r"\{[^{}]*#" + re.escape(ident) + r"(?=[\s}])", line):
+            counts[ident] = counts.get(ident, 0) + 1  # explicit: kept, and counted
+            continue
+        base = _slug(stringify(inlines))
+        if not (ident == base or re.fullmatch(re.escape(base) + r"-\d+", ident)):
+            return False
+        n = counts.get(base, 0)
+        counts[base] = n + 1
+        new = f"{base}-{n}" if n else base
+        if new != ident:
+            b["c"] = [level, [new, attr[1], attr[2]], inlines]
+    return True
+
+
+def _slug(text: str) -> str:
+    out = []
+    for ch in text.lower():
+        if ch.isspace():
+            out.append("-")
+        elif ch in "-_" or unicodedata.category(ch)[0] in "LNM" or unicodedata.category(ch) == "Pc":
+            out.append(ch)
+    return "".join(out)
+
+
+def _headers(blocks: list):
+    for b in blocks:
+        t = b["t"]
+        if t == "Header":
+            yield b
+        elif t in ("Div", "Figure"):
+            yield from _headers(b["c"][-1])
+        elif t == "BlockQuote":
+            yield from _headers(b["c"])
+        elif t in ("BulletList", "OrderedList"):
+            for item in b["c"] if t == "BulletList" else b["c"][1]:
+                yield from _headers(item)
+
+
+class _Kept:
+    """The parsed pieces of one source, in ``cache_dir``, as ``marshal``
+    data: plain dicts, lists and strings, which marshal reads back fast and,
+    unlike pickle, without running anything a tampered file could contain."""
+
+    def __init__(self, cache_dir: Path, display: str, rules: dict[str, bool]):
         from .cache import package_digest, pandoc_identity
         name = hashlib.sha256(display.encode("utf-8")).hexdigest()[:24]
         self.path = cache_dir / f"{name}.tree"
         self.key = hashlib.sha256("\0".join([SOURCE_FORMAT, json.dumps(sorted(rules.items())),
-                                              package_digest(), pandoc_identity(), text]).encode("utf-8")).hexdigest()
+                                              package_digest(), pandoc_identity()]).encode("utf-8")).hexdigest()
+        self.was: bool | None = None  # read from a good file
 
-    def get(self):
-        import marshal
+    def read(self) -> dict:
+        """The kept pieces by key; nothing if the file is missing, damaged or
+        made by other code or rules."""
         try:
-            with no_gc():
-                key, blocks, meta = marshal.loads(self.path.read_bytes())
+            key, pieces = marshal.loads(self.path.read_bytes())
         except (OSError, EOFError, ValueError, TypeError):
-            return None
-        return (blocks, meta) if key == self.key else None
+            return {}
+        if key != self.key or not isinstance(pieces, dict) or not all(
+                isinstance(v, tuple) and len(v) == 3 and isinstance(v[1], list) for v in pieces.values()):
+            return {}
+        self.was = True
+        return pieces
 
-    def put(self, blocks, meta) -> None:
-        import marshal
+    def write(self, pieces: dict) -> None:
         from .files import write_atomic
         try:
-            write_atomic(self.path, marshal.dumps((self.key, blocks, meta)))
+            write_atomic(self.path, marshal.dumps((self.key, pieces)))
         except (OSError, ValueError):
             pass  # a cache that cannot be written only costs time
+
+
+_VERBATIM = ("Code", "CodeBlock", "RawInline", "RawBlock", "Math")
 
 
 def normalize_tree(node: Any, rules: dict[str, bool]) -> None:
     """Normalise every Str in place (code, math and raw content excepted); a
     Str's edge counts as a word edge only next to a space or the end of its
     inline run."""
-    if isinstance(node, list):
+    if type(node) is list:
+        last = len(node) - 1
         for i, el in enumerate(node):
-            if isinstance(el, dict) and el.get("t") == "Str":
-                el["c"] = norm.normalize(el["c"], rules,
-                                         at_start=i == 0 or _space(node[i - 1]),
-                                         at_end=i + 1 == len(node) or _space(node[i + 1]))
-            else:
+            if type(el) is dict:
+                t = el.get("t")
+                if t == "Str":
+                    if norm.TOUCHED.search(el["c"]):  # most words need nothing: skip the call
+                        el["c"] = norm.normalize(el["c"], rules, at_start=i == 0 or _space(node[i - 1]),
+                                                 at_end=i == last or _space(node[i + 1]))
+                elif t not in _VERBATIM:
+                    for key, value in el.items():
+                        if not key.startswith("_") and type(value) in (list, dict):
+                            normalize_tree(value, rules)
+            elif type(el) is list:
                 normalize_tree(el, rules)
-    elif isinstance(node, dict):
+    elif type(node) is dict:
         for key, value in node.items():
-            if key == "c" and node.get("t") in ("Code", "CodeBlock", "RawInline", "RawBlock", "Math"):
+            if key == "c" and node.get("t") in _VERBATIM:
                 continue
             if not key.startswith("_"):
                 normalize_tree(value, rules)

@@ -38,22 +38,23 @@ def with_children(el: Inline, new: list[Inline]) -> Inline:
     return {**el, "c": [c[0], new, *c[2:]]}
 
 
-def _pos_line(attr) -> int | None:
-    for key, value in attr[2]:
-        if key == "data-pos":
-            m = re.search(r"@?(\d+):\d+-", value)
-            if m:
-                return int(m.group(1))
+def _pos_line(attr, origin: list[int] | None = None) -> int | None:
+    for kv in attr[2]:
+        if kv[0] == "data-pos":  # "3:1-3:9", or "name@3:1-3:9"
+            value = kv[1]
+            head = value[value.rfind("@") + 1:].partition(":")[0]
+            if not head.isdigit():
+                return None
+            line = int(head)
+            return origin[line] if origin is not None and line < len(origin) else line
     return None
 
 
-def _is_wrapper(el: Any) -> bool:
-    return (isinstance(el, dict) and el.get("t") in ("Span", "Div")
-            and any(k == "wrapper" for k, _ in el["c"][0][2]))
-
-
-def _drop_pos(attr):
-    return [attr[0], attr[1], [kv for kv in attr[2] if kv[0] != "data-pos"]]
+def _is_wrapper(attr) -> bool:
+    for kv in attr[2]:
+        if kv[0] == "wrapper":
+            return True
+    return False
 
 
 _ATTR_AT = {  # where the Attr sits in the "c" of elements that have one
@@ -66,61 +67,68 @@ class TooDeep(Exception):
     """Elements nest deeper than the caller allows (the tree walks recurse)."""
 
 
-def strip_sourcepos(node: Any, line: int | None = None, limit: int | None = None, depth: int = 0) -> Any:
+def strip_sourcepos(node: Any, line: int | None = None, limit: int | None = None, depth: int = 0,
+                    origin: list[int] | None = None) -> Any:
     """Remove pandoc's sourcepos wrappers and attributes, keeping the line as
     ``_line`` on blocks and inlines, and merge adjacent ``Str`` so the tree is
     the one pandoc gives without ``sourcepos``.  With ``limit``, raise
     ``TooDeep`` where elements nest deeper than that: measured here, in the
-    one walk every source gets anyway, rather than in a walk of its own."""
-    if isinstance(node, list):
-        out: list = []
-        for el in node:
-            if _is_wrapper(el):
-                inner_line = _pos_line(el["c"][0])
-                for child in el["c"][1]:
-                    out.extend(_flatten_one(child, inner_line, limit, depth))
-            else:
-                out.append(strip_sourcepos(el, line, limit, depth))
-        return _merge_str(out)
-    if isinstance(node, dict) and "t" in node:
+    one walk every source gets anyway, rather than in a walk of its own.
+    ``origin`` maps the lines of pandoc's input to the source's (its input
+    was pieces of the source: see ``chunks``); 0 is a line of our own.
+
+    Every word of the source comes wrapped in a Span of its own, so this
+    walk sees millions of elements for a large source: it is written for
+    speed (no helper calls for the common leaves)."""
+    top = limit if limit is not None else 1 << 30
+
+    def element(node: dict, line, depth: int) -> dict:
+        t = node.get("t")
+        if t is None:  # the document or a map of metadata
+            return {k: walk(v, line, depth) for k, v in node.items()}
         depth += 1
-        if limit is not None and depth > limit:
+        if depth > top:
             raise TooDeep(line)
-        t = node["t"]
         c = node.get("c")
-        new: dict[str, Any] = {"t": t}
+        if c is None:
+            return {"t": t} if line is None else {"t": t, "_line": line}
+        if type(c) is str:
+            return {"t": t, "c": c} if line is None else {"t": t, "c": c, "_line": line}
         here = line
-        if t in _ATTR_AT and isinstance(c, list):
+        i = _ATTR_AT.get(t)
+        if i is not None and type(c) is list:
             c = list(c)
-            i = _ATTR_AT[t]
-            here = _pos_line(c[i]) or line
-            c[i] = _drop_pos(c[i])
-        if c is not None:
-            new["c"] = strip_sourcepos(c, here, limit, depth)
+            attr = c[i]
+            here = _pos_line(attr, origin) or line
+            c[i] = [attr[0], attr[1], [kv for kv in attr[2] if kv[0] != "data-pos"]]
+        new = {"t": t, "c": walk(c, here, depth)}
         if here is not None:
             new["_line"] = here
         return new
-    if isinstance(node, dict):
-        return {k: strip_sourcepos(v, line, limit, depth) for k, v in node.items()}
-    return node
 
+    def walk(node, line, depth):
+        if type(node) is list:
+            out: list = []
+            for el in node:
+                if type(el) is dict and el.get("t") in ("Span", "Div") and _is_wrapper(el["c"][0]):
+                    inner = _pos_line(el["c"][0], origin)
+                    new = [element(child, inner, depth) if type(child) is dict else walk(child, inner, depth)
+                           for child in el["c"][1]]
+                else:
+                    new = [element(el, line, depth) if type(el) is dict else walk(el, line, depth)]
+                for x in new:
+                    # sourcepos cuts "word." into "word" and "."; the plain tree has one Str
+                    if (type(x) is dict and x.get("t") == "Str" and out
+                            and type(out[-1]) is dict and out[-1].get("t") == "Str"):
+                        out[-1] = {**out[-1], "c": out[-1]["c"] + x["c"]}
+                    else:
+                        out.append(x)
+            return out
+        if type(node) is dict:
+            return element(node, line, depth)
+        return node
 
-def _flatten_one(child, line, limit=None, depth=0):
-    el = strip_sourcepos(child, line, limit, depth)
-    if isinstance(el, dict) and "t" in el and "_line" not in el and line is not None:
-        el["_line"] = line
-    return [el]
-
-
-def _merge_str(items: list) -> list:
-    out: list = []
-    for el in items:
-        if (isinstance(el, dict) and el.get("t") == "Str" and out
-                and isinstance(out[-1], dict) and out[-1].get("t") == "Str"):
-            out[-1] = {**out[-1], "c": out[-1]["c"] + el["c"]}
-        else:
-            out.append(el)
-    return out
+    return walk(node, line, depth)
 
 
 def clean(node: Any) -> Any:
