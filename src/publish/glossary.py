@@ -34,8 +34,11 @@ class Term:
 
 
 def _term_pattern(term: str) -> re.Pattern:
-    # whole words only: the term must not be part of a longer word
-    return re.compile(r"(?<![\w\u200c])" + re.escape(term) + r"(?![\w\u200c])")
+    # Whole words only: the term must not be part of a longer word.  The term
+    # comes first and the look-behind after it (the character before the
+    # term's n characters): a pattern that starts with a literal is searched
+    # for with re's fast literal scan instead of being tried at every place.
+    return re.compile(re.escape(term) + r"(?![\w\u200c])" + r"(?<![\w\u200c](?s:.){%d})" % len(term))
 
 
 def load(path: Path, source_language: str, rules: dict[str, bool] | None = None,
@@ -96,12 +99,14 @@ def terms_in(text: str, terms: list[Term]) -> list[Term]:
     for t in terms:
         if t.term not in text:  # the pattern is the literal term with word edges: most terms end here, cheaply
             continue
+        hit = False  # (not "t in found": that compares whole Terms, field by field)
         for m in t.pattern.finditer(text):
-            if any(a <= m.start() and m.end() <= b for a, b in taken):
-                continue
-            taken.append((m.start(), m.end()))
-            if t not in found:
-                found.append(t)
+            start, end = m.span()
+            if not any(a <= start and end <= b for a, b in taken):
+                taken.append((start, end))
+                hit = True
+        if hit:
+            found.append(t)
     return found
 
 

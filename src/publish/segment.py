@@ -39,6 +39,11 @@ _BOUNDARY = re.compile(
     "([" + re.escape(TERMINALS) + "]+)([" + re.escape(CLOSERS) + "]*)(\\s+)"
 )
 _URLISH = re.compile(r"(?:[a-z][a-z0-9+.-]*://|www\.|mailto:)\S+|\S+@\S+\.\S+", re.I)
+# Every match of _URLISH holds a ":" (scheme, mailto:), a "w" or "W" (www.,
+# the only letters that fold to "w") or an "@".  _URLISH tries every start in
+# a word and backtracks over it looking for the "@": a paragraph with none of
+# these four characters is given back as it is, after one fast scan.
+_URL_HINT = re.compile("[:wW@]")
 _OPENERS = "«\"'([{“‘‹"
 # Openers that cannot also be closers: a straight quote before a full stop
 # ('said "stop". Then') is usually closing one.
@@ -51,6 +56,8 @@ _LIST_MARK = re.compile(r"[0-9۰-۹]{1,3}|الف|[IVXLC]{1,4}")
 def mask_urls(text: str) -> str:
     """Replace URLs and e-mail addresses by same-length filler so that their
     punctuation cannot end a sentence, while offsets stay valid."""
+    if not _URL_HINT.search(text):
+        return text
     def fill(m: re.Match) -> str:
         url = m.group()
         body = url.rstrip(TERMINALS + CLOSERS + "،,;:؛")  # the sentence's, not the URL's
@@ -79,6 +86,9 @@ def _dotted_abbreviation(word: str) -> bool:
     return len(parts) > 1 and all(1 <= len(p) <= 2 and p.isalpha() for p in parts)
 
 
+_GUILLEMET = re.compile("[«»]")
+
+
 def _embedded_quotes(text: str) -> list[tuple[int, int]]:
     """Spans of «…» quotations that open in mid-sentence — after a word or a
     comma, not after a colon or at the start — and close in this text.  Such
@@ -86,7 +96,8 @@ def _embedded_quotes(text: str) -> list[tuple[int, int]]:
     of its own.  An unclosed « (a quotation running over several paragraphs)
     is not counted: it would swallow the rest of the paragraph."""
     spans, stack = [], []
-    for i, ch in enumerate(text):
+    for m in _GUILLEMET.finditer(text):  # only the marks, not every character
+        i, ch = m.start(), m.group()
         if ch == "«":
             j = i - 1
             while j >= 0 and text[j].isspace():
@@ -123,7 +134,8 @@ def boundaries(text: str, abbreviations: Iterable[str] = ()) -> list[int]:
                 continue
             if _dotted_abbreviation(word):
                 continue  # i.e. / e.g. / U.S. / ه.ش. written with inner dots
-            if not masked[:at - len(word)].strip(_OPENERS + " \t\n") and _LIST_MARK.fullmatch(word):
+            # (the word first: the text before it is copied to be looked at)
+            if _LIST_MARK.fullmatch(word) and not masked[:at - len(word)].strip(_OPENERS + " \t\n"):
                 continue  # "۱. مقدمه": a list marker typed into a paragraph
         if not any(ch in _PAUSES for ch in run) and any(s < at < e for s, e in quotes):
             continue  # «چه باید کرد؟» inside a sentence: the title's mark
