@@ -12,6 +12,7 @@ from babel.messages.plurals import get_plural
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from publish import catalog, config, source, units, update
+from publish.errors import PublishError
 
 from conftest import SYNTHETIC_CONFIG, all_msgstrs, gettext
 
@@ -586,3 +587,198 @@ def test_merge_never_loses_a_translation(synthetic_doc, doc0, edits1, edits2):
     assert all_msgstrs(po0) <= all_msgstrs(po2)
     # and merging again with nothing changed is a fixed point
     assert catalog.render(catalog.merge(pot2, po2, "en")) == catalog.render(po2)
+
+
+# --- the fast reader, writer and lint give what polib and the line-by-line lint give ---------
+#
+# catalog reads, lints and writes the usual catalog itself (polib took over a
+# second of a large update) and leaves the rest to polib: each fast path must
+# give exactly polib's entries, text and errors.
+
+# Catalogs in the usual shape (the fast paths' own), and odd ones (polib's).
+USUAL = ["a", "ab س", "نیم\u200cفاصله", "x: y", "#a", "a, b", "~|", "دو  فاصله", "«»"]
+IN_STRINGS = ['"q"', "\\", "\n", "\t", "\\n", "\r"]
+ODD = ["\u2028", "\x85", " ", "\n", "#:", "msgid ", "\r", "\x0b"]
+PATHS = ["source/fa/doc.md", "c:", ":", "d:x", "e:۱۲", "12"]
+
+
+@st.composite
+def catalog_st(draw) -> polib.POFile:
+    odd = draw(st.booleans())
+
+    def text(*pieces):
+        return draw(st.lists(st.sampled_from(USUAL + [p for p in pieces if odd or p not in ODD]), max_size=4)
+                    .map("".join))
+
+    def string():
+        return text(*IN_STRINGS, *ODD)
+
+    po = polib.POFile(wrapwidth=0)
+    po.header = draw(st.sampled_from(["", "a header", ": x", "two\nlines", "\n"] if odd else ["", "a header"]))
+    po.metadata = {"Project-Id-Version": "doc", "Content-Type": "text/plain; charset=UTF-8",
+                   "Language": draw(st.sampled_from(["en", "e\nn", "", " "] if odd else ["en"]))}
+    for i in range(draw(st.integers(0, 5))):
+        comment = "\n".join(text(*ODD) for _ in range(draw(st.integers(0, 2))))
+        po.append(polib.POEntry(
+            msgid=string() + str(i), msgstr=string(), tcomment=comment,
+            comment="\n".join(text(*ODD) for _ in range(draw(st.integers(0, 2)))),
+            occurrences=draw(st.lists(st.tuples(st.sampled_from(PATHS + (["a b", "f\u2028g", "h\ni"] if odd else [])),
+                                                st.sampled_from(["", "7", "12"])), max_size=3)),
+            flags=draw(st.lists(st.sampled_from(["fuzzy", "no-wrap"] + ([" x ", "", "a\nb"] if odd else [])),
+                                max_size=2, unique=True)),
+            previous_msgid=string() if draw(st.booleans()) else None, obsolete=draw(st.booleans())))
+    return po
+
+
+LINES = ["", " ", "#", "#.", "#:", "#,", "# x ", "#. x", "#: a:1", "#, fuzzy", '#| msgid "p"', '#~| msgid "p"',
+         "#~", '#~ msgid "o"', '#~ msgstr "O"', 'msgid "m"', 'msgstr "M"', '"c"', '"\\q"', '"open', "msgid_plural \"p\"",
+         'msgstr[0] "z"', 'msgctxt "k"', "garbage", ' msgid "i"', 'msgid "t" ', "\r", '"\u2028"']
+mutation_st = st.lists(st.tuples(st.sampled_from(["insert", "delete", "swap", "indent", "trail"]),
+                                 st.integers(0, 10**6), st.sampled_from(LINES))
+                       | st.tuples(st.just("edit"), st.integers(0, 10**6), st.sampled_from(["\\q", '"', "\\", " ", "#"])),
+                       max_size=3) | st.just([])
+
+
+def _mutate(text: str, mutations) -> str:
+    lines = text.split("\n")
+    for op, at, line in mutations:
+        i = at % len(lines)
+        if op == "insert":
+            lines.insert(i, line)
+        elif op == "delete":
+            del lines[i]
+        elif op == "swap":
+            j = (at // 7) % len(lines)
+            lines[i], lines[j] = lines[j], lines[i]
+        elif op == "indent":
+            lines[i] = " " + lines[i]
+        elif op == "edit":  # in a string
+            quoted = [n for n, text in enumerate(lines) if text.count('"') > 1] or [i]
+            n = quoted[at % len(quoted)]
+            k = lines[n].find('"') + 1
+            lines[n] = lines[n][:k] + line + lines[n][k:]
+        else:
+            lines[i] += " "
+        lines = lines or [""]
+    return "\n".join(lines)
+
+
+def _outcome(text: str):
+    try:
+        po = catalog.parse(text, "x.po")
+    except PublishError as exc:
+        return "refused", exc.message, exc.path, exc.line
+    return ("read", po.header, po.metadata, po.metadata_is_fuzzy, po.encoding, po.fpath,
+            [(vars(e), type(e.obsolete)) for e in po])
+
+
+def _as_before(monkeypatch) -> None:
+    """catalog without its fast paths: the line-by-line lint, then polib."""
+    monkeypatch.setattr(catalog, "_parse_plain", lambda text: None)
+    monkeypatch.setattr(catalog, "_render_plain", lambda po: None)
+    monkeypatch.setattr(catalog, "_clean_pattern", lambda: re.compile("(?!)"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(catalog_st(), mutation_st)
+def test_fast_paths_agree_with_polib(po, mutations):
+    text = catalog.render(po)
+    with pytest.MonkeyPatch.context() as mp:
+        _as_before(mp)
+        assert catalog.render(po) == text
+    text = _mutate(text, mutations)
+    fast = _outcome(text)
+    with pytest.MonkeyPatch.context() as mp:
+        _as_before(mp)
+        assert _outcome(text) == fast
+
+
+PLAIN_PO = """\
+#
+msgid ""
+msgstr ""
+"Project-Id-Version: doc\\n"
+"Language: en\\n"
+"Content-Type: text/plain; charset=UTF-8\\n"
+
+# a translator's note
+#. paragraph 1
+#: source/fa/doc.md:3
+#, fuzzy
+#| msgid "جمله قدیم"
+msgid "جمله"
+msgstr "A sentence"
+
+msgid ""
+"two\\n"
+"lines"
+msgstr "tab\\there"
+
+#, fuzzy
+#~ msgid "old"
+#~ msgstr "Old"
+"""
+PO_EDITS = [  # (what, replaced by): each makes the catalog odd, wrong, or still usual
+    ('"A sentence"', '"A \\q sentence"'), ('"A sentence"', '"A sentence'), ('"A sentence"', '"A "sentence"'),
+    ('"A sentence"', '"A sentence\\"'), ('msgstr "tab', 'msgstr  "tab'), ('msgstr "tab', ' msgstr "tab'),
+    ('"lines"', '"lines" '), ('"lines"', '#. x\n"lines"'), ('"lines"', '#~| msgid "x"\n"lines"'),
+    ('#~ msgstr "Old"', '#~ msgstr "Old"\n#~ "more"'), ('#~ msgstr "Old"', '#~ msgstr "Old"\n"more"'),
+    ('msgid "جمله"', 'msgid_plural "جمله"'), ('msgid "جمله"', 'msgctxt "c"\nmsgid "جمله"'),
+    ('#. paragraph 1', '#.'), ('#. paragraph 1', '#.paragraph'), ('# a translator', '#a translator'),
+    ('#: source', '#:  source'), ("note", "note "), ('#| msgid "جمله قدیم"', '#| msgid "جمله قدیم'),
+    ('#| msgid "جمله قدیم"', '#| msgid "\\q"'), ("\n\nmsgid \"\"", "\n\nmsgid \"جمله\""),
+    ("Old", "Old\u2028"), ("#, fuzzy\n#~", "#~| msgid \"p\"\n#~"), ("#\nmsgid", "\ufeff#\nmsgid"),
+    ("\n\n", "\r\n\r\n"), ("\n\n", "\n \n"), ('"Old"\n', '"Old"'), ("#\n", ""),
+]
+
+
+@pytest.mark.parametrize("old, new", PO_EDITS)
+def test_fast_paths_read_and_refuse_as_polib_and_lint(old, new):
+    assert old in PLAIN_PO
+    text = PLAIN_PO.replace(old, new, 1)
+    fast = _outcome(text)
+    with pytest.MonkeyPatch.context() as mp:
+        _as_before(mp)
+        assert _outcome(text) == fast
+
+
+def test_fast_paths_read_and_write_what_publish_writes(synthetic_project, fill_translations):
+    """The fast paths are the ones taken for publish's own catalogs (else the
+    test above would only compare polib with itself)."""
+    run_update(synthetic_project)
+    fill_translations(po_file(synthetic_project))
+    edit_source(synthetic_project, "مورد یکم در فهرست.", "مورد یکم و مهم در فهرست.")  # fuzzy, #| msgid
+    edit_source(synthetic_project, "| خانه اول | خانه دوم |\n", "")                  # obsolete
+    run_update(synthetic_project)
+    for text in (PLAIN_PO, pot_file(synthetic_project).read_text(encoding="utf-8"),
+                 po_file(synthetic_project).read_text(encoding="utf-8")):
+        po = catalog._parse_plain(text)
+        assert po is not None and len(po) > 2
+        assert catalog._render_plain(po) == text
+        assert catalog._clean_pattern().fullmatch(text)
+    assert any(e.obsolete for e in po) and any(e.previous_msgid for e in po)
+
+
+DATES = ['"POT-Creation-Date: 2024-01-01 10:00+0000\\n"', '"PO-Revision-Date: 2025-02-02 11:00+0330\\n"',
+         '"POT-Creation-Date: x\\n" ', 'x"PO-Revision-Date: y\\n"', '"POT-Creation-Date:\\n"', '"PO', "", 'msgid "a"']
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(DATES), max_size=6), st.lists(st.sampled_from(DATES), max_size=6), st.booleans())
+def test_same_content_ignores_exactly_the_date_lines(a, b, like):
+    a = "\n".join(a)
+    b = a.replace("2024", "2026").replace("11:00", "12:00") if like else "\n".join(b)
+    dates = re.compile(r'^"POT-Creation-Date: .*\\n"$|^"PO-Revision-Date: .*\\n"$', re.M)
+    assert catalog.same_content(a, b) == (dates.sub("", a) == dates.sub("", b))
+
+
+def test_a_damaged_template_is_made_anew(synthetic_project):
+    """The template is publish's own output, made from the source on every
+    update: it is compared, not read, so a damaged one is simply rewritten."""
+    run_update(synthetic_project)
+    good = pot_file(synthetic_project).read_bytes()
+    pot_file(synthetic_project).write_bytes(b"\xff\xfe not a catalog \"\n")
+    result = run_update(synthetic_project)
+    assert "translations/templates/doc.pot" in result.written
+    assert re.sub(rb'"POT-Creation-Date: .*\n', b"", pot_file(synthetic_project).read_bytes()) == \
+        re.sub(rb'"POT-Creation-Date: .*\n', b"", good)
