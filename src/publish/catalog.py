@@ -106,10 +106,15 @@ class _Nearest:
         for w in set(msgid.split()):
             for i in self.index.get(w, ()):
                 shared[i] = shared.get(i, 0) + 1
-        if not shared and len(self.orphans) <= 64:  # only common words: few enough to measure them all
-            return _closest(msgid, self.orphans)
         best = sorted(shared, key=lambda i: (-shared[i], i))[: self.SHORTLIST]
-        return _closest(msgid, [self.orphans[i] for i in sorted(best)])
+        found = _closest(msgid, [self.orphans[i] for i in sorted(best)]) if best else None
+        # Few orphans: when the shortlist has nothing close enough, measure them
+        # all ("کارگران." shares no word with "کارگران حزب.": the full stop).
+        # Then a second merge finds nothing the first did not, and a merge of
+        # its own output changes nothing.
+        if found is None and len(self.orphans) <= 64:
+            found = _closest(msgid, self.orphans)
+        return found
 
 
 def _closest(msgid: str, candidates: list[polib.POEntry]) -> polib.POEntry | None:
