@@ -12,13 +12,14 @@ import functools
 import json
 import re
 import uuid
+from collections.abc import Container
 from dataclasses import dataclass, field
 
 
 from . import catalog, units
 from .config import Document, Project, text_for
 from .errors import PublishError
-from .source import MAX_DEPTH, Source, nesting_depth, run_pandoc
+from .source import MAX_DEPTH, Source, nesting_depth, no_gc, run_pandoc
 from .tree import SPACE_LIKE, STYLED, WRAPPING, children, with_children
 
 # The translation reader: CommonMark inline syntax plus the few extensions a
@@ -90,6 +91,20 @@ def editions(project: Project) -> list[Edition]:
 Progress = catalog.Stats
 
 
+_encode = json.JSONEncoder(ensure_ascii=False).encode
+# Our "_line" key as the encoder writes it after an element's "t" (or "c"):
+# a quote it writes unescaped always opens or closes a string, so this
+# matches only that key, never text inside a string.
+_LINE_KEY = re.compile(r', "_line": \d+(?=[,}])')
+
+
+def to_json(node) -> str:
+    """pandoc's JSON of a tree, as json.dumps(node, ensure_ascii=False)
+    writes it but for our ``_line`` keys: pandoc would only skip them, and
+    they are a third of a source tree's JSON."""
+    return _LINE_KEY.sub("", _encode(node))
+
+
 @dataclass
 class Assembled:
     document: Document
@@ -97,6 +112,16 @@ class Assembled:
     blocks: list
     meta: dict[str, str]
     progress: dict[str, Progress] = field(default_factory=dict)
+    _json: tuple | None = field(default=None, init=False, repr=False, compare=False)
+
+    def blocks_json(self) -> list[str]:
+        """Each top-level block as pandoc JSON (``to_json``), written once for all the
+        renderers of the edition (the page, the print page and the EPUB):
+        at 100× the report one tree takes seconds to write.  Written again
+        when ``blocks`` is replaced; a tree is never changed in place."""
+        if self._json is None or self._json[0] is not self.blocks:
+            self._json = (self.blocks, [to_json(b) for b in self.blocks])
+        return self._json[1]
 
 
 # --- translations -----------------------------------------------------------------
@@ -124,17 +149,21 @@ def parse_translations(texts: list[str]) -> list[list]:
     sep = _SEPARATOR + uuid.uuid4().hex
     joined = f"\n\n{sep}\n\n".join(p or sep + sep for p in prepared)
     try:
-        parsed = _split_batch(_parse(joined), len(prepared), sep)
+        # How deep the batch nests is measured by the walks that read it
+        # (_split_batch, _sanitise) rather than by a walk of its own.
+        groups = _split_batch(_parse(joined, measured=False), len(prepared), sep)
+        if groups is not None:
+            return [_sanitise(g) for g in groups]
     except _TooDeep:
-        parsed = None
-    if parsed is None:  # something spilled across the separators: one at a time
-        parsed = []
-        for i, p in enumerate(prepared):
-            try:
-                parsed.append(_split_batch(_parse(p), 1, sep)[0] if p else [])
-            except _TooDeep:
-                raise TranslationError(i, f"markup nested more than {MAX_DEPTH} deep") from None
-    return [_sanitise(p) for p in parsed]
+        pass
+    # something spilled across the separators, or nests too deep: one at a time
+    parsed = []
+    for i, p in enumerate(prepared):
+        try:
+            parsed.append(_sanitise(_split_batch(_parse(p), 1, sep)[0]) if p else [])
+        except _TooDeep:
+            raise TranslationError(i, f"markup nested more than {MAX_DEPTH} deep") from None
+    return parsed
 
 
 class TranslationError(PublishError):
@@ -149,23 +178,31 @@ class _TooDeep(Exception):
     pass
 
 
-def _parse(markdown: str) -> list:
+def _parse(markdown: str, measured: bool = True) -> list:
+    """pandoc's blocks for ``markdown``; unless ``measured`` is False (the
+    caller's walks measure it), refused when they nest deeper than
+    MAX_DEPTH: our own walks recurse."""
     out = run_pandoc(["-f", TRANSLATION_FORMAT, "-t", "json"], markdown, "translations")
     try:
         blocks = json.loads(out)["blocks"]
     except RecursionError:
         raise _TooDeep from None
-    if nesting_depth(blocks) > MAX_DEPTH:  # our own walks recurse: refuse what they could not finish
+    if measured and nesting_depth(blocks) > MAX_DEPTH:
         raise _TooDeep
     return blocks
 
 
 def _split_batch(blocks: list, expected: int, sep: str) -> list[list] | None:
+    """The inlines of each translation.  The inlines of a paragraph or a
+    heading are measured by ``_sanitise``; any other block is measured here."""
     groups: list[list] = [[]]
     for b in blocks:
-        if b["t"] == "Para" and b["c"] == [{"t": "Str", "c": sep}]:
+        t = b["t"]
+        if t == "Para" and b["c"] == [{"t": "Str", "c": sep}]:
             groups.append([])
         else:
+            if t not in ("Para", "Plain", "Header") and nesting_depth(b) > MAX_DEPTH:
+                raise _TooDeep
             groups[-1].append(b)
     if len(groups) != expected:
         return None
@@ -228,37 +265,55 @@ def _safe_url(url: str) -> bool:
     return bool(m) and m.group(1).lower() in SAFE_SCHEMES
 
 
-def _sanitise(inlines: list) -> list:
+def _sanitise(inlines: list, depth: int = 2) -> list:
+    """The allowed part of a translation's inlines.  ``depth`` is how deep
+    they sit (in a paragraph: 2); deeper than MAX_DEPTH is refused, as
+    ``nesting_depth`` counts, for the walks after this one recurse."""
     out: list = []
+    if inlines and depth > MAX_DEPTH:
+        raise _TooDeep
     for el in inlines:
         t, c = el["t"], el.get("c")
+        # the common kinds first: their content holds no element but their inlines
+        if t == "Str":
+            out.append({"t": "Str", "c": c if c.isascii() else BIDI_CONTROLS.sub("", c)})
+            continue
+        if t in SPACE_LIKE:
+            out.append({"t": t})
+            continue
+        if t in STYLED:
+            out.append({"t": t, "c": _sanitise(c, depth + 1)})
+            continue
+        if t == "Link":
+            url, title = c[2]
+            if _safe_url(url):
+                out.append({"t": "Link", "c": [["", [], []], _sanitise(c[1], depth + 1), [url.strip(), title]]})
+            else:
+                out.extend(_sanitise(c[1], depth + 1))  # keep the words, drop the target
+            continue
+        if t == "Span":
+            classes = [k for k in c[0][1] if k in ("smallcaps", "underline")]
+            out.append({"t": "Span", "c": [["", classes, []], _sanitise(c[1], depth + 1)]})
+            continue
+        if t == "Image":
+            out.append({"t": "Image", "c": [["", [], []], _sanitise(c[1], depth + 1), c[2]]})  # checked against the source later
+            continue
+        if t == "Code":
+            out.append({"t": t, "c": [["", [], []], c[1]]})
+            continue
+        # anything else (Quoted, Math, Cite, RawInline, Note …) is measured whole, kept or not
+        if depth - 1 + nesting_depth(el) > MAX_DEPTH:
+            raise _TooDeep
         if t not in _KEEP:
             if t == "RawInline":
                 out.append({"t": "Str", "c": c[1]})
             elif t == "Cite":
-                out.extend(_sanitise(c[1]))
+                out.extend(_sanitise(c[1], depth + 1))
             continue
-        if t == "Str":
-            out.append({"t": "Str", "c": BIDI_CONTROLS.sub("", c)})
-        elif t in ("Space", "SoftBreak", "LineBreak"):
-            out.append({"t": t})
-        elif t in STYLED:
-            out.append({"t": t, "c": _sanitise(c)})
-        elif t == "Quoted":
-            out.append({"t": t, "c": [c[0], _sanitise(c[1])]})
-        elif t in ("Code", "Math"):
-            out.append({"t": t, "c": [["", [], []], c[1]] if t == "Code" else c})
-        elif t == "Link":
-            url, title = c[2]
-            if _safe_url(url):
-                out.append({"t": "Link", "c": [["", [], []], _sanitise(c[1]), [url.strip(), title]]})
-            else:
-                out.extend(_sanitise(c[1]))  # keep the words, drop the target
-        elif t == "Image":
-            out.append({"t": "Image", "c": [["", [], []], _sanitise(c[1]), c[2]]})  # checked against the source later
-        elif t == "Span":
-            classes = [k for k in c[0][1] if k in ("smallcaps", "underline")]
-            out.append({"t": "Span", "c": [["", classes, []], _sanitise(c[1])]})
+        if t == "Quoted":
+            out.append({"t": t, "c": [c[0], _sanitise(c[1], depth + 1)]})
+        elif t == "Math":
+            out.append({"t": t, "c": c})
     return out
 
 
@@ -276,7 +331,40 @@ def _walk_inlines(inlines):
         yield from _walk_inlines(children(el))
 
 
-def _place(inlines: list, notes: dict[int, dict], allowed_images: set[str], placed: set[int]) -> list:
+class _SourceImages:
+    """The images of a source piece, looked for only when a translation
+    has an image to place (few have: the walk is spared for the others)."""
+    __slots__ = ("piece", "found")
+
+    def __init__(self, piece: list):
+        self.piece, self.found = piece, None
+
+    def __contains__(self, url) -> bool:
+        if self.found is None:
+            self.found = _images(self.piece)
+        return url in self.found
+
+
+def _needs_placing(inlines: list) -> bool:
+    """Whether ``_place`` would change anything in a translation: a
+    footnote mark to replace or an image to check."""
+    for el in inlines:
+        t = el["t"]
+        if t == "Str":
+            if "\ue000" in el["c"]:
+                return True
+        elif t == "Image":
+            return True
+        elif t in STYLED:
+            if _needs_placing(el["c"]):
+                return True
+        elif t in WRAPPING:
+            if _needs_placing(el["c"][1]):
+                return True
+    return False
+
+
+def _place(inlines: list, notes: dict[int, dict], allowed_images: Container[str], placed: set[int]) -> list:
     """Put footnotes where the translator put ``[^N]``; images only if the
     source sentence has the same image."""
     out: list = []
@@ -329,6 +417,9 @@ class Translations:
     """A catalog ready for assembly: msgid → (inlines, state)."""
     lang: str
     entries: dict[str, tuple[list, str]]
+    # msgids whose inlines need no placing (no footnote mark, no image):
+    # they go into the edition as they are
+    plain: set[str] = field(default_factory=set)
 
     @classmethod
     def load(cls, project: Project, doc: Document, lang: str) -> "Translations":
@@ -341,13 +432,17 @@ class Translations:
         catalog.check_document(po, doc.name, [d.name for d in project.documents if d is not doc], rel)
         active = [e for e in po if not e.obsolete and e.msgid and e.msgstr]
         try:
-            parsed = parse_translations([e.msgstr for e in active])
+            with no_gc():  # a tree of every translation, and no cycle in it
+                parsed = parse_translations([e.msgstr for e in active])
         except TranslationError as exc:
             raise PublishError(exc.message, path=rel, line=active[exc.index].linenum) from None
         entries = {}
+        plain = set()
         for e, inl in zip(active, parsed):
             entries[e.msgid] = (inl, "fuzzy" if "fuzzy" in e.flags else "translated")
-        return cls(lang, entries)
+            if not _needs_placing(inl):
+                plain.add(e.msgid)
+        return cls(lang, entries, plain)
 
 
 def build_tree(src: Source, project: Project, lang: str, tr: Translations | None,
@@ -370,9 +465,12 @@ def build_tree(src: Source, project: Project, lang: str, tr: Translations | None
         found = tr.entries.get(unit.msgid)
         if found and found[1] == "translated" and found[0]:
             progress.translated += 1
-            placed: set[int] = set()
-            out = _place(found[0], notes, _images(piece), placed)
-            out += [notes[n] for n in sorted(notes) if n not in placed]  # a footnote is never lost
+            if unit.msgid in tr.plain:  # shared, not copied: no tree is changed in place
+                out = [*found[0], *(notes[n] for n in sorted(notes))]
+            else:
+                placed: set[int] = set()
+                out = _place(found[0], notes, _SourceImages(piece), placed)
+                out += [notes[n] for n in sorted(notes) if n not in placed]  # a footnote is never lost
             return [{"t": "Span", "c": [["", ["u"], attrs], out]}] if mark_units else out
         state = "fuzzy" if found else "untranslated"
         if state == "fuzzy":
@@ -406,19 +504,61 @@ def _swap_notes(inlines: list, rebuilt) -> list:
     return out
 
 
+# where the Attr sits in the content of the elements that have one
+_ATTR_AT = {"Header": 1, "Div": 0, "Span": 0, "Table": 0, "Figure": 0, "CodeBlock": 0, "Code": 0,
+            "Link": 0, "Image": 0}
+_ID_PREFIXED = ("Header", "Div", "Span", "Table", "Figure", "CodeBlock", "Code")
+_NO_IDS = frozenset({"Str", "Space", "SoftBreak", "LineBreak", "Math", "RawInline", "RawBlock",
+                     "HorizontalRule"})
+
+
 def _prefix_ids(node, prefix: str):
-    """A copy of ``node`` with every id prefixed.  A copy, because a rebuilt
-    tree still shares its attributes with the source tree."""
+    """``node`` with every id prefixed.  What changes is copied (a rebuilt
+    tree shares its attributes with the source tree); what does not is
+    shared, as everywhere else: no tree is changed in place."""
     if isinstance(node, list):
-        return [_prefix_ids(x, prefix) for x in node]
-    if not (isinstance(node, dict) and "c" in node):
+        out = None
+        for i, x in enumerate(node):
+            if isinstance(x, dict):
+                if x.get("t") in _NO_IDS:
+                    continue
+                y = _prefix_element(x, prefix)
+            elif isinstance(x, list):
+                y = _prefix_ids(x, prefix)
+            else:
+                continue
+            if y is not x:
+                if out is None:
+                    out = list(node)
+                out[i] = y
+        return node if out is None else out
+    if isinstance(node, dict):
+        return _prefix_element(node, prefix)
+    return node
+
+
+def _prefix_element(node: dict, prefix: str) -> dict:
+    if "c" not in node:
         return node
     t, c = node["t"], node["c"]
-    if t == "Header" and c[1][0]:
-        c = [c[0], [prefix + c[1][0], *c[1][1:]], c[2]]
-    elif t in ("Div", "Span", "Table", "Figure", "CodeBlock", "Code") and c[0][0]:
-        c = [[prefix + c[0][0], *c[0][1:]], *c[1:]]
-    return {**node, "c": _prefix_ids(c, prefix)}
+    at = _ATTR_AT.get(t)
+    if at is None or not isinstance(c, list):
+        new = _prefix_ids(c, prefix)
+        return node if new is c else {**node, "c": new}
+    out = None
+    for i, x in enumerate(c):
+        if i == at:  # an Attr holds no element
+            if t in _ID_PREFIXED and x[0]:
+                y = [prefix + x[0], *x[1:]]
+            else:
+                continue
+        else:
+            y = _prefix_ids(x, prefix)
+        if y is not x:
+            if out is None:
+                out = list(c)
+            out[i] = y
+    return node if out is None else {**node, "c": out}
 
 
 def _div(lang: str, blocks: list, classes: list[str]) -> dict:
@@ -427,6 +567,13 @@ def _div(lang: str, blocks: list, classes: list[str]) -> dict:
 
 def assemble(project: Project, doc: Document, edition: Edition, src: Source,
              translations: dict[str, Translations]) -> Assembled:
+    with no_gc():  # a new tree of a million elements, and no cycle among them
+        blocks, progress = _edition_tree(project, edition, src, translations)
+    return Assembled(doc, edition, blocks, metadata(project, doc, edition), progress)
+
+
+def _edition_tree(project: Project, edition: Edition, src: Source,
+                  translations: dict[str, Translations]) -> tuple[list, dict[str, Progress]]:
     progress: dict[str, Progress] = {}
     if not edition.bilingual:
         lang = edition.languages[0]
@@ -434,20 +581,20 @@ def assemble(project: Project, doc: Document, edition: Edition, src: Source,
         blocks, prog = build_tree(src, project, lang, tr, mark_units=False)
         if tr is not None:
             progress[lang] = prog
-    else:
-        left, right = edition.languages
-        a, _ = build_tree(src, project, left, None, mark_units=True)
-        b, prog = build_tree(src, project, right, translations[right], mark_units=True)
-        b = _prefix_ids(b, f"{right}-")  # both sides come from one tree: ids must differ
-        progress[right] = prog
-        blocks = []
-        for x, y in zip(a, b):
-            if x["t"] in ("HorizontalRule",):
-                blocks.append(x)
-                continue
-            blocks.append({"t": "Div", "c": [["", ["pair"], []], [
-                _div(left, [x], ["side", "source"]), _div(right, [y], ["side", "target"])]]})
-    return Assembled(doc, edition, blocks, metadata(project, doc, edition), progress)
+        return blocks, progress
+    left, right = edition.languages
+    a, _ = build_tree(src, project, left, None, mark_units=True)
+    b, prog = build_tree(src, project, right, translations[right], mark_units=True)
+    b = _prefix_ids(b, f"{right}-")  # both sides come from one tree: ids must differ
+    progress[right] = prog
+    blocks = []
+    for x, y in zip(a, b):
+        if x["t"] in ("HorizontalRule",):
+            blocks.append(x)
+            continue
+        blocks.append({"t": "Div", "c": [["", ["pair"], []], [
+            _div(left, [x], ["side", "source"]), _div(right, [y], ["side", "target"])]]})
+    return blocks, progress
 
 
 def metadata(project: Project, doc: Document, edition: Edition) -> dict[str, str]:

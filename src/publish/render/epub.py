@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import re
 import subprocess
@@ -10,7 +9,7 @@ import tempfile
 from pathlib import Path
 from urllib.parse import unquote
 
-from ..assemble import Assembled
+from ..assemble import Assembled, to_json
 from ..errors import PublishError
 from ..source import pandoc_path
 from . import STYLES, TEMPLATES
@@ -38,28 +37,25 @@ def colophon_blocks(a: Assembled) -> list:
     return [{"t": "Div", "c": [["", ["colophon"], []], [heading, *lines]]}]
 
 
-def _hoist_headings(blocks: list) -> list:
+def _hoist(b: dict) -> list | None:
     """Pandoc splits chapters and builds the contents only from top-level
     headings; in the parallel text every heading sits inside a pair.  So the
     translation's heading comes out of its pair to open the chapter, and the
-    original's heading follows it, set like a heading but out of the contents."""
-    out = []
-    for b in blocks:
-        if b["t"] == "Div" and "pair" in b["c"][0][1]:
-            source_side, target_side = b["c"][1]
-            inner = target_side["c"][1]
-            if len(inner) == 1 and inner[0]["t"] == "Header":
-                level, (ident, classes, attrs), inlines = inner[0]["c"]
-                out.append({"t": "Header", "c": [level, [ident, [*classes, "pair-heading"],
-                                                         [*attrs, *target_side["c"][0][2]]], inlines]})
-                # pandoc would make the original's heading a chapter of its own: a styled paragraph
-                (_, _, side_attrs), [src_head] = source_side["c"]
-                s_level, (s_ident, _, _), s_inlines = src_head["c"]
-                out.append({"t": "Div", "c": [[s_ident, ["source-heading", f"level{s_level}"], side_attrs],
-                                              [{"t": "Para", "c": s_inlines}]]})
-                continue
-        out.append(b)
-    return out
+    original's heading follows it, set like a heading but out of the contents.
+    What a pair holding a heading becomes; None for any other block."""
+    if b["t"] == "Div" and "pair" in b["c"][0][1]:
+        source_side, target_side = b["c"][1]
+        inner = target_side["c"][1]
+        if len(inner) == 1 and inner[0]["t"] == "Header":
+            level, (ident, classes, attrs), inlines = inner[0]["c"]
+            # pandoc would make the original's heading a chapter of its own: a styled paragraph
+            (_, _, side_attrs), [src_head] = source_side["c"]
+            s_level, (s_ident, _, _), s_inlines = src_head["c"]
+            return [{"t": "Header", "c": [level, [ident, [*classes, "pair-heading"],
+                                                  [*attrs, *target_side["c"][0][2]]], inlines]},
+                    {"t": "Div", "c": [[s_ident, ["source-heading", f"level{s_level}"], side_attrs],
+                                       [{"t": "Para", "c": s_inlines}]]}]
+    return None
 
 
 # pandoc's EPUB writer embeds every image and every src/poster of raw HTML
@@ -98,6 +94,36 @@ def offline(node):
     return node
 
 
+# Only these elements can name something to fetch, and the encoder writes
+# every one of them '"t": "Image"' (and so on): a block whose JSON has none
+# of these has nothing to drop, and is handed to pandoc as the very text
+# that was searched.  (Text in a string cannot fake a match, its quotes are
+# escaped; a match that is no element would only cost a copy.)
+_MAY_FETCH = re.compile(r'"t": "(?:Image|RawInline|RawBlock)"')
+
+
+def _offline_json(block: dict, text: str) -> list[str]:
+    """The JSON of ``offline([block])``, given ``text``, the JSON of
+    ``block``: ``offline`` copies the whole tree, and almost no block has
+    anything it would drop."""
+    if _MAY_FETCH.search(text) is None:
+        return [text]
+    return [to_json(x) for x in offline([block])]
+
+
+def _blocks_json(a: Assembled) -> list[str]:
+    """The JSON of ``offline(blocks)`` (the parallel text's headings
+    hoisted), from the blocks the edition has written once."""
+    out: list[str] = []
+    for b, text in zip(a.blocks, a.blocks_json()):
+        hoisted = _hoist(b) if a.edition.bilingual else None
+        if hoisted is None:
+            out.extend(_offline_json(b, text))
+        else:
+            out.extend(to_json(x) for x in offline(hoisted))
+    return out
+
+
 def write(a: Assembled, target: Path) -> bytes:
     m = a.meta
     meta = {
@@ -115,8 +141,10 @@ def write(a: Assembled, target: Path) -> bytes:
         meta["subtitle"] = _str(m["subtitle"])
     if a.edition.bilingual:
         meta["title"] = _str(f'{m["title"]} — {m["title-source"]}')
-    blocks = _hoist_headings(a.blocks) if a.edition.bilingual else a.blocks
-    doc = {"pandoc-api-version": [1, 23, 1, 1], "meta": meta, "blocks": offline(blocks) + colophon_blocks(a)}
+    blocks = _blocks_json(a) + [to_json(b) for b in colophon_blocks(a)]
+    # what json.dumps would write of {"pandoc-api-version": …, "meta": meta, "blocks": offline(blocks) + colophon}
+    doc = ('{"pandoc-api-version": [1, 23, 1, 1], "meta": ' + to_json(meta)
+           + ', "blocks": [' + ", ".join(blocks) + "]}")
     langs = a.edition.languages
     epub_css = (STYLES / "epub.css").read_text(encoding="utf-8")
     if "fa" not in langs:  # the Persian font is embedded only where Persian is set
@@ -134,7 +162,7 @@ def write(a: Assembled, target: Path) -> bytes:
         env = dict(os.environ)
         # pandoc stamps the zip entries and dcterms:modified with this: fixed date, same bytes
         env["SOURCE_DATE_EPOCH"] = str(int(dt.datetime.fromisoformat(m["date"]).replace(tzinfo=dt.timezone.utc).timestamp()))
-        proc = subprocess.run(args, input=json.dumps(doc, ensure_ascii=False).encode("utf-8"),
+        proc = subprocess.run(args, input=doc.encode("utf-8"),
                               capture_output=True, env=env, cwd=tmp, timeout=600)
         if proc.returncode != 0:
             err = proc.stderr.decode("utf-8", "replace").strip().splitlines()

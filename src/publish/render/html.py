@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import functools
 import html
-import json
 import string
 
 from .. import __version__
@@ -16,9 +15,10 @@ from .labels import colophon_lines, label
 _e = html.escape
 
 
-def body_html(blocks: list, what: str) -> str:
-    doc = {"pandoc-api-version": [1, 23, 1, 1], "meta": {}, "blocks": blocks}
-    return _pandoc_html(json.dumps(doc, ensure_ascii=False), what)
+def body_html(a: Assembled, what: str) -> str:
+    # the document to_json would write, from the blocks the edition has written once
+    doc = '{"pandoc-api-version": [1, 23, 1, 1], "meta": {}, "blocks": [' + ", ".join(a.blocks_json()) + "]}"
+    return _pandoc_html(doc, what)
 
 
 @functools.lru_cache(maxsize=8)
@@ -135,7 +135,7 @@ def page(a: Assembled, medium: str = "screen", paper: str = "A5") -> str:
         description=_e(m.get("subtitle", "")), version=__version__, date=_e(m["date"]),
         css=css(a, medium, paper), edition_class=f"edition-{_e(a.edition.name)}" + (" bilingual" if a.edition.bilingual else ""),
         titlepage=titlepage(a), toc=toc(a),
-        body=body_html(a.blocks, f"{a.document.name} ({a.edition.name})"),
+        body=body_html(a, f"{a.document.name} ({a.edition.name})"),
         colophon=colophon(a),
         script=_SCRIPT if (a.edition.bilingual and medium == "screen") else "",
     )
