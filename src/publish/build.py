@@ -265,6 +265,24 @@ class _Serial:
         pass
 
 
+class _Threads:
+    def __init__(self, workers: int, done):
+        from concurrent.futures import ThreadPoolExecutor
+        self.pool = ThreadPoolExecutor(workers)
+        self.done = done
+
+    def submit(self, index, fn, args):
+        def run():
+            try:
+                self.done.put((index, fn(*args), None))
+            except Exception as exc:  # noqa: BLE001 - handed back as a worker's would be
+                self.done.put((index, None, exc))
+        self.pool.submit(run)
+
+    def close(self):
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
 class _Pool:
     def __init__(self, workers: int, done):
         import multiprocessing
@@ -343,31 +361,38 @@ def build(project: Project, editions: list[str] | None = None, formats: list[str
         if on_output:
             on_output(outputs[i])
 
-    def assembled(doc):
-        """Assemble the editions of ``doc`` that are needed; record progress."""
+    def prepared(doc):
+        """What every edition of ``doc`` is assembled from: the source and its translations."""
         from . import assemble as asm
         from . import source
-        from .render import images
         src = source.load(doc.source, project.normalize, doc.relsource, project.trees_dir)
         if src.notice:
             result.notices.append(f"{doc.relsource}: notice: {src.notice}")
-        editions = [e for e in asm.editions(project) if e.name in need[doc.name]]
+        editions = {e.name: e for e in asm.editions(project) if e.name in need[doc.name]}
+        langs = sorted({l for e in editions.values() for l in e.languages if l != project.source_language})
+        translations = {l: asm.Translations.load(project, doc, l) for l in langs}
+        return src, translations, editions
+
+    def assemble_one(doc, prep, name):
+        """One edition of ``doc``; its progress recorded."""
+        from . import assemble as asm
+        from .render import images
+        src, translations, editions = prep
+        a = asm.assemble(project, doc, editions[name], src, translations)
         # Markdown has no picture without "![" (pictures in raw HTML stay HTML);
         # a walk of the tree would take a second at 100× the report
-        pictures = "![" in src.text
-        langs = sorted({l for e in editions for l in e.languages if l != project.source_language})
-        translations = {l: asm.Translations.load(project, doc, l) for l in langs}
-        out = {}
-        for e in editions:
-            a = asm.assemble(project, doc, e, src, translations)
-            if pictures:  # a copy of the whole tree: only for a source that has pictures
-                a.blocks = images.inline(a.blocks, doc.source.parent, project.root / "source")
-            for lang, prog in a.progress.items():
-                result.progress[(doc.name, lang)] = prog
-                manifest.progress[f"{doc.name}/{lang}"] = {"key": progress_keys.get((doc.name, lang), ""),
-                                                           "counts": _counts(prog)}
-            out[e.name] = a
-        return out
+        if "![" in src.text:  # a copy of the whole tree: only for a source that has pictures
+            a.blocks = images.inline(a.blocks, doc.source.parent, project.root / "source")
+        for lang, prog in a.progress.items():
+            result.progress[(doc.name, lang)] = prog
+            manifest.progress[f"{doc.name}/{lang}"] = {"key": progress_keys.get((doc.name, lang), ""),
+                                                       "counts": _counts(prog)}
+        return a
+
+    def assembled(doc):
+        """Assemble the editions of ``doc`` that are needed; record progress."""
+        prep = prepared(doc)
+        return {name: assemble_one(doc, prep, name) for name in prep[2]}
 
     def check_strict(doc_name):
         if not strict:
@@ -405,9 +430,11 @@ def build(project: Project, editions: list[str] | None = None, formats: list[str
     with_pdf = any(planned[i].format == "pdf" for i in stale)
     import queue  # here and not above: a build with nothing to do imports nothing it does not use
     done: queue.Queue = queue.Queue()
-    # Processes pay for PDFs; pandoc's HTML and EPUB already run in their own process.
-    pool = _Pool(workers, done) if workers > 1 and with_pdf else _Serial(done)
-    capacity = workers if isinstance(pool, _Pool) else 1
+    # Processes pay for PDFs (WeasyPrint is Python).  HTML and EPUB are pandoc's
+    # work, in a process of its own already: threads are enough to keep two
+    # pandoc runs going while the next edition is assembled.
+    pool = (_Pool(workers, done) if with_pdf else _Threads(workers, done)) if workers > 1 else _Serial(done)
+    capacity = 1 if isinstance(pool, _Serial) else workers
     fonts: dict[tuple[str, ...], list[str]] = {}
     try:
         todo = deque()                       # (indices of one edition's outputs, its tree)
@@ -419,20 +446,30 @@ def build(project: Project, editions: list[str] | None = None, formats: list[str
                     if not doc_queue:
                         break
                     doc = doc_queue.popleft()
-                    editions_of = early.pop(doc.name, None) or assembled(doc)
+                    ready = early.pop(doc.name, None)
+                    prep = prepared(doc) if ready is None else None
                     jobs_of: dict[str, list[int]] = {}
                     for i in stale:
                         if planned[i].document.name == doc.name:
                             jobs_of.setdefault(planned[i].edition, []).append(i)
-                    # the bilingual editions, twice the text, first: the others fill in beside them
+                    if prep is not None:  # editions assembled only for their progress
+                        for name in prep[2]:
+                            if name not in jobs_of:
+                                assemble_one(doc, prep, name)
+                    # the bilingual editions, twice the text, first: the others fill in beside them.
+                    # Each is assembled when its turn comes, so that one edition's tree, not
+                    # all of them, is held at a time (a quarter of a gigabyte each at 100× the report)
                     for name in sorted(jobs_of, key=lambda e: -len(planned[jobs_of[e][0]].languages)):
-                        todo.append((jobs_of[name], editions_of[name]))
+                        todo.append((jobs_of[name], ready[name] if ready is not None else (doc, prep, name)))
                     continue
                 indices, a = todo.popleft()
+                if isinstance(a, tuple):
+                    a = assemble_one(*a)
                 if on_start:
                     for i in indices:
                         on_start(planned[i])
                 pool.submit(indices, _render, (a, [planned[i].format for i in indices], project))
+                a = None  # not held while the next edition is assembled
                 running += 1
             if not running:
                 break
