@@ -46,6 +46,10 @@ def test_identity_translation_reproduces_the_source_tree(synthetic_doc, text):
     blocks, progress = assemble.build_tree(src, project, "fa", tr, mark_units=False)
     assert progress.translated == progress.units
     assert clean(blocks) == clean(src.blocks)
+    # the source edition skips the walk (assemble.build_tree): the walk would give the source itself
+    walked = units.rebuild(src.blocks, lambda unit, piece, notes: assemble._place_notes_from_source(piece, notes),
+                           project.segmentation == "sentence", project.abbreviations)
+    assert walked == src.blocks
 
 
 @SETTINGS
