@@ -118,3 +118,15 @@ def test_english_edition_localises_digits_of_untranslatable_units():
     out = assemble.localise_digits([{"t": "Str", "c": "۱۲٫۵ و ۳۰۰٬۰۰۰"}], "en")
     assert out[0]["c"] == "12.5 و 300,000"
     assert assemble.localise_digits([{"t": "Str", "c": "۱۲"}], "fa")[0]["c"] == "۱۲"
+
+
+def test_translations_read_in_batches_read_as_in_one(monkeypatch):
+    texts = ["یک *دو*", "", "[پیوند](https://example.org)", "سه[^1]", "**چهار**", "پنج `کد`", "شش"]
+    asm = assemble
+    whole = asm.parse_translations(texts)
+    monkeypatch.setattr(asm, "BATCH", 2)
+    assert asm.parse_translations(texts) == whole
+    deep = "[" * 70 + "x" + "]{.smallcaps}" * 70
+    with pytest.raises(asm.TranslationError) as caught:
+        asm.parse_translations(texts[:5] + [deep] + texts[5:])
+    assert caught.value.index == 5   # the unit's own place, not its place in its batch

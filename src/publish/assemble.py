@@ -139,30 +139,65 @@ def _prepare(msgstr: str) -> str:
     return text
 
 
+# Translations per pandoc run: a catalog of 11,000 is read in eleven runs, two
+# at a time, and only two batches' raw trees are held at once, not all of them.
+BATCH = 1000
+
+
 def parse_translations(texts: list[str]) -> list[list]:
-    """Inline trees for many translations with one pandoc run."""
+    """Inline trees for many translations, batched into few pandoc runs."""
     if not texts:
         return []
+    from collections import deque
+    from concurrent.futures import ThreadPoolExecutor
     prepared = [_prepare(t) for t in texts]
     # A separator no translation can forge (an entity decodes to any
     # character, so a fixed one could shift text from one unit to the next).
     sep = _SEPARATOR + uuid.uuid4().hex
-    joined = f"\n\n{sep}\n\n".join(p or sep + sep for p in prepared)
+    starts = deque(range(0, len(prepared), BATCH))
+    parsed: list[list] = []
+    with ThreadPoolExecutor(2) as pool:
+        running = deque()
+
+        def more():
+            if starts:
+                i = starts.popleft()
+                group = prepared[i:i + BATCH]
+                running.append((i, group, pool.submit(_parse_or_none, f"\n\n{sep}\n\n".join(p or sep + sep for p in group))))
+
+        more(), more()
+        while running:
+            i, group, future = running.popleft()
+            blocks = future.result()
+            more()
+            parsed.extend(_read_batch(blocks, group, i, sep))
+    return parsed
+
+
+def _parse_or_none(joined: str) -> list | None:
+    # How deep the batch nests is measured by the walks that read it
+    # (_split_batch, _sanitise) rather than by a walk of its own.
     try:
-        # How deep the batch nests is measured by the walks that read it
-        # (_split_batch, _sanitise) rather than by a walk of its own.
-        groups = _split_batch(_parse(joined, measured=False), len(prepared), sep)
-        if groups is not None:
-            return [_sanitise(g) for g in groups]
+        return _parse(joined, measured=False)
     except _TooDeep:
-        pass
+        return None
+
+
+def _read_batch(blocks: list | None, group: list[str], first: int, sep: str) -> list[list]:
+    if blocks is not None:
+        try:
+            groups = _split_batch(blocks, len(group), sep)
+            if groups is not None:
+                return [_sanitise(g) for g in groups]
+        except _TooDeep:
+            pass
     # something spilled across the separators, or nests too deep: one at a time
     parsed = []
-    for i, p in enumerate(prepared):
+    for k, p in enumerate(group):
         try:
             parsed.append(_sanitise(_split_batch(_parse(p), 1, sep)[0]) if p else [])
         except _TooDeep:
-            raise TranslationError(i, f"markup nested more than {MAX_DEPTH} deep") from None
+            raise TranslationError(first + k, f"markup nested more than {MAX_DEPTH} deep") from None
     return parsed
 
 
