@@ -38,14 +38,26 @@ def _fetcher_class():
     return ProjectOnlyFetcher, FatalURLFetchingError
 
 
-def write(a: Assembled, project_root: Path, paper: str = "A5", pdf_ua: bool = False) -> bytes:
-    require(a.edition.languages)
+def _import_weasyprint():
     with warnings.catch_warnings():  # "no fonts configured" and the like: require() has said it better
         warnings.simplefilter("ignore")
-        from weasyprint import HTML
+        import weasyprint  # noqa: F401
+
+
+def write(a: Assembled, project_root: Path, paper: str = "A5", pdf_ua: bool = False) -> bytes:
+    import threading
+    require(a.edition.languages)
+    # WeasyPrint's import (half a second) goes on while pandoc writes the
+    # body below, in a process of its own
+    loading = threading.Thread(target=_import_weasyprint)
+    loading.start()
+    try:
+        html = page(a, medium="print", paper=paper)
+    finally:
+        loading.join()
+    from weasyprint import HTML
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     Fetcher, _ = _fetcher_class()
-    html = page(a, medium="print", paper=paper)
     ident = hashlib.sha256(a.meta["identifier"].encode()).hexdigest()[:32].encode()
     options = {"pdf_identifier": ident, "custom_metadata": True}
     if pdf_ua:
