@@ -95,11 +95,11 @@ def offline(node):
 
 
 # Only these elements can name something to fetch, and the encoder writes
-# every one of them '"t":"Image"' (and so on): a block whose JSON has none
+# every one of them '"t": "Image"' (and so on): a block whose JSON has none
 # of these has nothing to drop, and is handed to pandoc as the very text
 # that was searched.  (Text in a string cannot fake a match, its quotes are
 # escaped; a match that is no element would only cost a copy.)
-_MAY_FETCH = re.compile(r'"t": ?"(?:Image|RawInline|RawBlock)"')
+_MAY_FETCH = re.compile(r'"t": "(?:Image|RawInline|RawBlock)"')
 
 
 def _offline_json(block: dict, text: str) -> list[str]:
@@ -142,8 +142,9 @@ def write(a: Assembled, target: Path) -> bytes:
     if a.edition.bilingual:
         meta["title"] = _str(f'{m["title"]} — {m["title-source"]}')
     blocks = _blocks_json(a) + [to_json(b) for b in colophon_blocks(a)]
-    # what to_json would write of {"pandoc-api-version": …, "meta": meta, "blocks": offline(blocks) + colophon}
-    doc = '{"pandoc-api-version":[1,23,1,1],"meta":' + to_json(meta) + ',"blocks":[' + ",".join(blocks) + "]}"
+    # what json.dumps would write of {"pandoc-api-version": …, "meta": meta, "blocks": offline(blocks) + colophon}
+    doc = ('{"pandoc-api-version": [1, 23, 1, 1], "meta": ' + to_json(meta)
+           + ', "blocks": [' + ", ".join(blocks) + "]}")
     langs = a.edition.languages
     epub_css = (STYLES / "epub.css").read_text(encoding="utf-8")
     if "fa" not in langs:  # the Persian font is embedded only where Persian is set

@@ -17,7 +17,7 @@ _e = html.escape
 
 def body_html(a: Assembled, what: str) -> str:
     # the document to_json would write, from the blocks the edition has written once
-    doc = '{"pandoc-api-version":[1,23,1,1],"meta":{},"blocks":[' + ",".join(a.blocks_json()) + "]}"
+    doc = '{"pandoc-api-version": [1, 23, 1, 1], "meta": {}, "blocks": [' + ", ".join(a.blocks_json()) + "]}"
     return _pandoc_html(doc, what)
 
 
