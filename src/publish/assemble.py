@@ -101,7 +101,11 @@ _LINE_KEY = re.compile(r', "_line": \d+(?=[,}])')
 def to_json(node) -> str:
     """pandoc's JSON of a tree, as json.dumps(node, ensure_ascii=False)
     writes it but for our ``_line`` keys: pandoc would only skip them, and
-    they are a third of a source tree's JSON."""
+    they are a third of a source tree's JSON.
+
+    Not compact, and not by orjson (four times faster, but compact only):
+    pandoc reading the parallel text at 100× the report peaks at 812 MB on
+    this spacing and at 1.3 GB on the same JSON written compact."""
     return _LINE_KEY.sub("", _encode(node))
 
 
