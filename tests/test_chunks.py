@@ -10,6 +10,7 @@ import pytest
 
 from publish import chunks, source
 from publish.config import NORMALIZE_RULES
+from publish.tree import to_json
 
 RULES = {r: True for r in NORMALIZE_RULES}
 REPORT = Path(__file__).resolve().parents[1] / "source/fa/report.md"
@@ -112,6 +113,7 @@ def test_pieces_parse_as_the_whole(text):
     assert pieces is not None and len(pieces) > 3
     got = source.parse(text, RULES, "t.md")
     assert (got.blocks, got.meta) == whole(text)
+    assert got.blocks_json == [to_json(b) for b in got.blocks]   # renamed headings written again
 
 
 def test_many_batches_in_two_processes_parse_as_the_whole(monkeypatch):
@@ -163,9 +165,10 @@ def test_only_changed_pieces_are_parsed_again_and_lines_follow(tmp_path, monkeyp
     # a word changed in one paragraph, and a paragraph added above everything
     edited = RICH.replace("ترم^بالا^", "ترمِ تازه^بالا^").replace("# عنوان یک {#one", "پاراگراف نو.\n\n# عنوان یک {#one")
     src.write_text(edited, encoding="utf-8")
-    got = source.load(src, RULES, "doc.md", kept).blocks
+    got = source.load(src, RULES, "doc.md", kept)
     assert sorted(count.parsed) == sorted(["پاراگراف نو.", "ترمِ تازه^بالا^ و ~پایین~ و ~~خط~~."])
-    assert got == whole(edited)[0]                              # every kept piece's lines moved by two
+    assert got.blocks == whole(edited)[0]                       # every kept piece's lines moved by two
+    assert got.blocks_json == [to_json(b) for b in got.blocks]
 
 
 def test_a_changed_note_parses_again_the_paragraphs_that_call_it(tmp_path, monkeypatch):

@@ -20,7 +20,7 @@ from . import catalog, units
 from .config import Document, Project, text_for
 from .errors import PublishError
 from .source import MAX_DEPTH, Source, nesting_depth, no_gc, run_pandoc
-from .tree import SPACE_LIKE, STYLED, WRAPPING, children, with_children
+from .tree import SPACE_LIKE, STYLED, WRAPPING, children, to_json, with_children
 
 # The translation reader: CommonMark inline syntax plus the few extensions a
 # translator needs (strikeout, sub/superscript, spans for small caps); no raw
@@ -89,24 +89,6 @@ def editions(project: Project) -> list[Edition]:
 # How much of an edition is translated: the catalog's own counts, taken over
 # the units the edition actually prints.
 Progress = catalog.Stats
-
-
-_encode = json.JSONEncoder(ensure_ascii=False).encode
-# Our "_line" key as the encoder writes it after an element's "t" (or "c"):
-# a quote it writes unescaped always opens or closes a string, so this
-# matches only that key, never text inside a string.
-_LINE_KEY = re.compile(r', "_line": \d+(?=[,}])')
-
-
-def to_json(node) -> str:
-    """pandoc's JSON of a tree, as json.dumps(node, ensure_ascii=False)
-    writes it but for our ``_line`` keys: pandoc would only skip them, and
-    they are a third of a source tree's JSON.
-
-    Not compact, and not by orjson (four times faster, but compact only):
-    pandoc reading the parallel text at 100× the report peaks at 812 MB on
-    this spacing and at 1.3 GB on the same JSON written compact."""
-    return _LINE_KEY.sub("", _encode(node))
 
 
 @dataclass
@@ -613,7 +595,10 @@ def assemble(project: Project, doc: Document, edition: Edition, src: Source,
              translations: dict[str, Translations]) -> Assembled:
     with no_gc():  # a new tree of a million elements, and no cycle among them
         blocks, progress = _edition_tree(project, edition, src, translations)
-    return Assembled(doc, edition, blocks, metadata(project, doc, edition), progress)
+    a = Assembled(doc, edition, blocks, metadata(project, doc, edition), progress)
+    if blocks is src.blocks and src.blocks_json is not None:
+        a._json = (blocks, src.blocks_json)  # the source edition: its JSON was kept with the source
+    return a
 
 
 def _edition_tree(project: Project, edition: Edition, src: Source,

@@ -22,7 +22,7 @@ from typing import Any
 from . import chunks
 from . import normalize as norm
 from .errors import PublishError
-from .tree import SPACE_LIKE, TooDeep, stringify, strip_sourcepos
+from .tree import SPACE_LIKE, TooDeep, stringify, strip_sourcepos, to_json
 
 # smart punctuation off: the source's characters are kept exactly as written;
 # emoji shortcodes off: ":x:" in a political text is not a smiley.
@@ -38,6 +38,9 @@ class Source:
     blocks: list         # pandoc blocks, normalised, with _line
     meta: dict
     notice: str | None = None  # e.g. read as Windows-1256: for the command line to show
+    # each block as pandoc's JSON (tree.to_json), kept with the pieces: the
+    # source edition hands pandoc this rather than write it again
+    blocks_json: list[str] | None = None
 
 
 def pandoc_path() -> str:
@@ -299,17 +302,17 @@ def load(path: Path, rules: dict[str, bool], display: str | None = None,
     changed are parsed again."""
     display = display or str(path)
     text, notice = read_source(path, display)
-    blocks, meta = _parse(text, rules, display, cache_dir)
-    return Source(path, text, blocks, meta, notice)
+    blocks, meta, jsons = _parse(text, rules, display, cache_dir)
+    return Source(path, text, blocks, meta, notice, jsons)
 
 
 def parse(text: str, rules: dict[str, bool], display: str, path: Path | None = None) -> Source:
     """Markdown text → a normalised Source (what ``load`` does after reading)."""
-    blocks, meta = _parse(text, rules, display, None)
-    return Source(path or Path(display), text, blocks, meta)
+    blocks, meta, jsons = _parse(text, rules, display, None)
+    return Source(path or Path(display), text, blocks, meta, blocks_json=jsons)
 
 
-def _parse(text: str, rules: dict[str, bool], display: str, cache_dir: Path | None) -> tuple[list, dict]:
+def _parse(text: str, rules: dict[str, bool], display: str, cache_dir: Path | None) -> tuple[list, dict, list]:
     check_footnotes(text, display)
     store = _Kept(cache_dir, display, rules) if cache_dir is not None else None
     kept = store.read() if store else {}
@@ -328,29 +331,35 @@ def _parse(text: str, rules: dict[str, bool], display: str, cache_dir: Path | No
             if whole.key not in kept:
                 blocks, meta = parse_markdown(text, display)
                 normalize_tree(blocks, rules)
-                kept[whole.key] = ((1, ()), blocks, meta)
+                kept[whole.key] = ((1, ()), blocks, meta, [to_json(b) for b in blocks])
                 stale = True
             pieces = [whole]
-        blocks, meta, used = [], {}, {}
+        blocks, meta, jsons, used = [], {}, [], {}
         for c in pieces:
-            sig, tree, m = kept[c.key]
+            sig, tree, m, js = kept[c.key]
             if c.key in used:  # the same text twice: its own copy, or footnotes would share numbers
                 tree = marshal.loads(marshal.dumps(tree))
             wanted = (c.start, tuple(d.start for d in c.needs))
             if sig != wanted:
                 _move_lines(tree, c, sig, wanted)
                 if c.key not in used:
-                    kept[c.key] = (wanted, tree, m)
+                    kept[c.key] = (wanted, tree, m, js)
                     stale = True
             used[c.key] = True
             blocks.extend(tree)
+            jsons.extend(js)  # lines are not in the JSON: moved or not, it holds
             meta = meta or m
         if store and (stale or len(used) != len(kept)):
             store.write({k: kept[k] for k in used})
-        if len(pieces) > 1 and not _unique_ids(blocks, text.split("\n")):
-            blocks, meta = parse_markdown(text, display)
-            normalize_tree(blocks, rules)
-    return blocks, meta
+        if len(pieces) > 1:
+            renamed = _unique_ids(blocks, text.split("\n"))
+            if renamed is None:
+                blocks, meta = parse_markdown(text, display)
+                normalize_tree(blocks, rules)
+                jsons = [to_json(b) for b in blocks]
+            for i in renamed or ():
+                jsons[i] = to_json(blocks[i])
+    return blocks, meta, jsons
 
 
 def _unique(pieces):
@@ -413,7 +422,7 @@ def _parse_batch(batch: chunks.Batch, rules: dict[str, bool], display: str) -> d
         own = [b for b in group if c.start <= b.get("_line", c.start) < c.end]
         normalize_tree(own, rules)
         parsed[c.key] = ((c.start, tuple(d.start for d in c.needs)), own,
-                         doc.get("meta", {}) if c.start == 1 else {})
+                         doc.get("meta", {}) if c.start == 1 else {}, [to_json(b) for b in own])
     return parsed
 
 
@@ -438,7 +447,7 @@ def _move_lines(tree, c: chunks.Chunk, was: tuple, now: tuple) -> None:
             stack.extend(v for v in x if isinstance(v, (dict, list)))
 
 
-def _unique_ids(blocks: list, lines: list[str]) -> bool:
+def _unique_ids(blocks: list, lines: list[str]) -> set[int] | None:
     """Heading identifiers as pandoc gives them in one document.
 
     Pieces parsed in one batch were numbered against each other, pieces
@@ -448,9 +457,11 @@ def _unique_ids(blocks: list, lines: list[str]) -> bool:
     explicit ``{#x}`` counts too.  Each heading's own identifier is its
     text, lower-cased, with letters, numbers, marks, "-" and "_" kept and
     spaces made "-"; where what pandoc gave does not fit that (some markup
-    we do not foresee), False: the caller parses the text whole."""
+    we do not foresee), None: the caller parses the text whole.  Otherwise
+    the top-level blocks whose headings were renamed."""
     counts: dict[str, int] = {}
-    for b in _headers(blocks):
+    renamed: set[int] = set()
+    for top, b in _headers(blocks):
         level, attr, inlines = b["c"]
         ident = attr[0]
         line = lines[b["_line"] - 1] if 0 < b.get("_line", 0) <= len(lines) else ""
@@ -459,13 +470,14 @@ def _unique_ids(blocks: list, lines: list[str]) -> bool:
             continue
         base = _slug(stringify(inlines))
         if not (ident == base or re.fullmatch(re.escape(base) + r"-\d+", ident)):
-            return False
+            return None
         n = counts.get(base, 0)
         counts[base] = n + 1
         new = f"{base}-{n}" if n else base
         if new != ident:
             b["c"] = [level, [new, attr[1], attr[2]], inlines]
-    return True
+            renamed.add(top)
+    return renamed
 
 
 def _slug(text: str) -> str:
@@ -478,18 +490,20 @@ def _slug(text: str) -> str:
     return "".join(out)
 
 
-def _headers(blocks: list):
-    for b in blocks:
+def _headers(blocks: list, top: int | None = None):
+    """(index of the top-level block, heading) for every heading."""
+    for i, b in enumerate(blocks):
+        at = i if top is None else top
         t = b["t"]
         if t == "Header":
-            yield b
+            yield at, b
         elif t in ("Div", "Figure"):
-            yield from _headers(b["c"][-1])
+            yield from _headers(b["c"][-1], at)
         elif t == "BlockQuote":
-            yield from _headers(b["c"])
+            yield from _headers(b["c"], at)
         elif t in ("BulletList", "OrderedList"):
             for item in b["c"] if t == "BulletList" else b["c"][1]:
-                yield from _headers(item)
+                yield from _headers(item, at)
 
 
 class _Kept:
@@ -513,7 +527,8 @@ class _Kept:
         except (OSError, EOFError, ValueError, TypeError):
             return {}
         if key != self.key or not isinstance(pieces, dict) or not all(
-                isinstance(v, tuple) and len(v) == 3 and isinstance(v[1], list) for v in pieces.values()):
+                isinstance(v, tuple) and len(v) == 4 and isinstance(v[1], list) and isinstance(v[3], list)
+                and len(v[1]) == len(v[3]) for v in pieces.values()):
             return {}
         self.was = True
         return pieces
