@@ -172,12 +172,12 @@ def _link(chunks: list[Chunk]) -> list[Chunk] | None:
 @dataclass
 class Batch:
     """Several chunks as one pandoc input: each chunk, then the definitions
-    it needs, then a separator paragraph."""
+    it needs (their blocks are dropped after the parse: only their notes and
+    link targets are wanted), then a separator paragraph."""
     chunks: list[Chunk]
     separator: str
     text: str = ""
     origin: list[int] = field(default_factory=list)   # input line (from 1) → source line; 0: ours
-    kept_until: list[int] = field(default_factory=list)  # per chunk: input lines before this are its own
 
     def __post_init__(self):
         out: list[str] = []
@@ -191,7 +191,6 @@ class Batch:
         for c in self.chunks:
             add(c.lines, c.start)
             add([""], None)
-            self.kept_until.append(len(out) + 1)
             for d in c.needs:
                 add(d.lines, d.start)
                 add([""], None)
