@@ -10,6 +10,7 @@ order, so a parallel build gives the same results as a serial one.
 """
 from __future__ import annotations
 
+import functools
 import os
 from collections import deque
 from dataclasses import dataclass, field
@@ -437,7 +438,7 @@ def build(project: Project, editions: list[str] | None = None, formats: list[str
     capacity = 1 if isinstance(pool, _Serial) else workers
     fonts: dict[tuple[str, ...], list[str]] = {}
     try:
-        todo = deque()                       # (indices of one edition's outputs, its tree)
+        todo = deque()                       # (indices of one edition's outputs, what makes its tree)
         doc_queue = deque(docs)
         running = 0
         while True:
@@ -460,11 +461,12 @@ def build(project: Project, editions: list[str] | None = None, formats: list[str
                     # Each is assembled when its turn comes, so that one edition's tree, not
                     # all of them, is held at a time (a quarter of a gigabyte each at 100× the report)
                     for name in sorted(jobs_of, key=lambda e: -len(planned[jobs_of[e][0]].languages)):
-                        todo.append((jobs_of[name], ready[name] if ready is not None else (doc, prep, name)))
+                        make = functools.partial(assemble_one, doc, prep, name) if ready is None else \
+                            functools.partial(ready.pop, name)
+                        todo.append((jobs_of[name], make))
                     continue
-                indices, a = todo.popleft()
-                if isinstance(a, tuple):
-                    a = assemble_one(*a)
+                indices, make = todo.popleft()
+                a = make()
                 if on_start:
                     for i in indices:
                         on_start(planned[i])
