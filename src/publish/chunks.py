@@ -40,9 +40,10 @@ _HTML_CLOSE = {"!--": "-->", "?": "?>", "![cdata[": "]]>"}
 # lines that continue or join a block above them across a blank line
 _JOINS = re.compile(r"[ \t]|[-+*](?:[ \t]|$)|\(?(?:[0-9]{1,9}|[A-Za-z]|[ivxlcdmIVXLCDM]+|#)[.)](?:[ \t]|$)|[:~](?:[ \t]|$)")
 _DEFINITION_LIST = re.compile(r"^ {0,3}[:~][ \t]", re.M)
-_NOTE_DEF = re.compile(r" {0,3}\[\^([^\]\s]+)\]:")
+# a footnote's definition and a call of it (source.check_footnotes reads them too)
+NOTE_DEF = re.compile(r" {0,3}\[\^([^\]\s]+)\]:")
+NOTE_REF = re.compile(r"\[\^([^\]\s]+)\](?!:)")
 _LINK_DEF = re.compile(r" {0,3}\[((?:[^\]\\]|\\.)+)\]:")
-_NOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
 _BRACKETED = re.compile(r"\[((?:[^\[\]\\]|\\.)+)\]")
 _ATX = re.compile(r" {0,3}#{1,6}(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*(?:\{[^}]*\})?[ \t]*$")
 _SETEXT = re.compile(r" {0,3}(?:=+|-+)[ \t]*$")
@@ -131,7 +132,7 @@ def _link(chunks: list[Chunk]) -> list[Chunk] | None:
     headings: set[str] = set()
     for c in chunks:
         for i, line in enumerate(c.lines):
-            if m := _NOTE_DEF.match(line):
+            if m := NOTE_DEF.match(line):
                 c.defines.append("^" + m.group(1))
             elif m := _LINK_DEF.match(line):
                 c.defines.append(label(m.group(1)))
@@ -141,25 +142,29 @@ def _link(chunks: list[Chunk]) -> list[Chunk] | None:
                 headings.add(label(c.lines[i - 1]))
         for name in c.defines:
             by_label.setdefault(name, c)
+    # what each chunk's own text calls, found once: the definitions it needs
+    # are these and, in turn, what they call
+    calls: dict[int, list[Chunk]] = {}
     for c in chunks:
-        wanted: list[Chunk] = []
-        todo = [c]
+        text = c.text
+        names = ["^" + n for n in NOTE_REF.findall(text)] if "[^" in text else []
+        for m in _BRACKETED.finditer(text):
+            name = label(m.group(1))
+            if name in by_label:
+                names.append(name)
+            elif name in headings and not name.startswith("^") and text[m.end():m.end() + 1] not in "(:[":
+                return None  # [Heading]: pandoc links it to the heading; a piece would not
+        found = (by_label.get(n) for n in names)
+        calls[id(c)] = list({id(d): d for d in found if d is not None}.values())
+    for c in chunks:
+        wanted: dict[int, Chunk] = {}
+        todo = list(calls[id(c)])
         while todo:
-            here = todo.pop()
-            text = here.text
-            names = ["^" + n for n in _NOTE_REF.findall(text)] if "[^" in text else []
-            for m in _BRACKETED.finditer(text):
-                name = label(m.group(1))
-                if name in by_label:
-                    names.append(name)
-                elif name in headings and not name.startswith("^") and text[m.end():m.end() + 1] not in "(:[":
-                    return None  # [Heading]: pandoc links it to the heading; a piece would not
-            for name in names:
-                d = by_label.get(name)
-                if d is not None and d is not c and d not in wanted:
-                    wanted.append(d)
-                    todo.append(d)
-        c.needs = sorted(wanted, key=lambda d: d.start)
+            d = todo.pop()
+            if d is not c and id(d) not in wanted:
+                wanted[id(d)] = d
+                todo.extend(calls[id(d)])
+        c.needs = sorted(wanted.values(), key=lambda d: d.start)
         # the first piece's key says so: only there is "---" metadata, not a rule
         h = hashlib.sha256(b"first\0" if c is chunks[0] else b"")
         h.update(c.text.encode("utf-8"))

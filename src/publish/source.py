@@ -191,10 +191,6 @@ def check_blocks(text: str, display: str) -> None:
             raise PublishError(f"quotations or lists nested more than {MAX_DEPTH} deep", path=display, line=lineno)
 
 
-_NOTE_DEF = re.compile(r" {0,3}\[\^([^\]\s]+)\]:")
-_NOTE_REF = re.compile(r"\[\^([^\]\s]+)\](?!:)")
-
-
 def check_footnotes(text: str, display: str) -> None:
     """Refuse a footnote that calls itself, directly or through others:
     pandoc's commonmark reader never returns from one (found by fuzzing)."""
@@ -202,7 +198,7 @@ def check_footnotes(text: str, display: str) -> None:
     current = None
     lines = text.split("\n")
     for lineno, line in enumerate(lines, 1):
-        m = _NOTE_DEF.match(line)
+        m = chunks.NOTE_DEF.match(line)
         if m:
             current = m.group(1)
             defs.setdefault(current, (lineno, set()))
@@ -210,7 +206,7 @@ def check_footnotes(text: str, display: str) -> None:
         elif current and line.strip() and not line.startswith((" ", "\t")) and not lines[lineno - 2].strip():
             current = None  # a paragraph after a blank line, not indented: the note has ended
         if current:
-            defs[current][1].update(_NOTE_REF.findall(line))
+            defs[current][1].update(chunks.NOTE_REF.findall(line))
     state: dict[str, int] = {}  # 1: on the path, 2: done
 
     def visit(label: str) -> bool:
@@ -283,13 +279,23 @@ def _busiest_line(text: str) -> int | None:
 
 
 def parse_markdown(text: str, display: str) -> tuple[list, dict]:
+    """The whole of ``text`` in one pandoc run (see ``_parse`` for the pieces)."""
     check_footnotes(text, display)
-    doc = _load_json(run_pandoc(["-f", SOURCE_FORMAT, "-t", "json"], text, display), display, text)
+    return _read_tree(text, display)
+
+
+def _read_tree(text: str, display: str, origin: list[int] | None = None) -> tuple[list, dict]:
+    """pandoc's blocks (positions made ``_line``: ``tree.strip_sourcepos``)
+    and metadata for ``text``, refused with a line where they nest deeper
+    than MAX_DEPTH; ``origin`` maps the lines of ``text`` to the source's."""
+    doc = _load_json(run_pandoc(["-f", SOURCE_FORMAT, "-t", "json"], text, display), display, text, origin)
     try:
         with no_gc():
-            return strip_sourcepos(doc["blocks"], limit=MAX_DEPTH), doc.get("meta", {})
+            return strip_sourcepos(doc["blocks"], limit=MAX_DEPTH, origin=origin), doc.get("meta", {})
     except (TooDeep, RecursionError) as exc:
         line = exc.args[0] if isinstance(exc, TooDeep) and exc.args[0] else _busiest_line(text)
+        if isinstance(exc, RecursionError) and origin is not None and line is not None:
+            line = origin[line] or None
         raise PublishError(f"markup nested more than {MAX_DEPTH} deep", path=display, line=line) from None
 
 
@@ -308,12 +314,12 @@ def load(path: Path, rules: dict[str, bool], display: str | None = None,
 
 def parse(text: str, rules: dict[str, bool], display: str, path: Path | None = None) -> Source:
     """Markdown text → a normalised Source (what ``load`` does after reading)."""
+    check_footnotes(text, display)  # load has, in read_source
     blocks, meta, jsons = _parse(text, rules, display, None)
     return Source(path or Path(display), text, blocks, meta, blocks_json=jsons)
 
 
 def _parse(text: str, rules: dict[str, bool], display: str, cache_dir: Path | None) -> tuple[list, dict, list]:
-    check_footnotes(text, display)
     store = _Kept(cache_dir, display, rules) if cache_dir is not None else None
     kept = store.read() if store else {}
     stale = bool(store) and store.was is None
@@ -401,13 +407,7 @@ def _parse_batch_marshalled(batch: chunks.Batch, rules: dict[str, bool], display
 
 
 def _parse_batch(batch: chunks.Batch, rules: dict[str, bool], display: str) -> dict | None:
-    doc = _load_json(run_pandoc(["-f", SOURCE_FORMAT, "-t", "json"], batch.text, display), display, batch.text,
-                     batch.origin)
-    try:
-        tree = strip_sourcepos(doc["blocks"], limit=MAX_DEPTH, origin=batch.origin)
-    except (TooDeep, RecursionError) as exc:
-        line = exc.args[0] if isinstance(exc, TooDeep) and exc.args[0] else None
-        raise PublishError(f"markup nested more than {MAX_DEPTH} deep", path=display, line=line) from None
+    tree, meta = _read_tree(batch.text, display, batch.origin)
     groups: list[list] = [[]]
     for b in tree:
         if b["t"] == "RawBlock" and b["c"][1].strip() == batch.separator:
@@ -422,7 +422,7 @@ def _parse_batch(batch: chunks.Batch, rules: dict[str, bool], display: str) -> d
         own = [b for b in group if c.start <= b.get("_line", c.start) < c.end]
         normalize_tree(own, rules)
         parsed[c.key] = ((c.start, tuple(d.start for d in c.needs)), own,
-                         doc.get("meta", {}) if c.start == 1 else {}, [to_json(b) for b in own])
+                         meta if c.start == 1 else {}, [to_json(b) for b in own])
     return parsed
 
 
