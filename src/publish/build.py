@@ -21,6 +21,7 @@ from . import cache
 from .config import Document, Project
 from .errors import PublishError
 from .files import write_atomic
+from .render import images
 from .render import FORMATS
 
 if TYPE_CHECKING:  # assemble pulls in polib, Babel and the catalog code: not needed to find nothing changed
@@ -90,7 +91,7 @@ def _chosen(project: Project, names: list[str] | None) -> dict[str, tuple[str, .
 _DESCRIBE = {"publish": "publish's own code", "pandoc": "pandoc", "reading": "normalisation or segmentation settings",
              "metadata": "the project metadata in publish.yml", "pdf": "the PDF settings",
              "weasyprint": "WeasyPrint", "fonts": "the fonts", "images": "a picture under source/"}
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif"}
+IMAGE_SUFFIXES = set(images.TYPES)  # the pictures an edition embeds: no other file under source/ is read
 _PDF_LIBRARIES = ("weasyprint", "pydyf", "fontTools", "tinycss2", "cssselect2")
 
 
@@ -266,19 +267,16 @@ class _Serial:
         pass
 
 
-class _Threads:
+class _Threads(_Serial):
+    """The same, with each job in one of ``workers`` threads."""
+
     def __init__(self, workers: int, done):
         from concurrent.futures import ThreadPoolExecutor
+        super().__init__(done)
         self.pool = ThreadPoolExecutor(workers)
-        self.done = done
 
     def submit(self, index, fn, args):
-        def run():
-            try:
-                self.done.put((index, fn(*args), None))
-            except Exception as exc:  # noqa: BLE001 - handed back as a worker's would be
-                self.done.put((index, None, exc))
-        self.pool.submit(run)
+        self.pool.submit(super().submit, index, fn, args)
 
     def close(self):
         self.pool.shutdown(wait=True, cancel_futures=True)
@@ -377,7 +375,6 @@ def build(project: Project, editions: list[str] | None = None, formats: list[str
     def assemble_one(doc, prep, name):
         """One edition of ``doc``; its progress recorded."""
         from . import assemble as asm
-        from .render import images
         src, translations, editions = prep
         a = asm.assemble(project, doc, editions[name], src, translations)
         # Markdown has no picture without "![" (pictures in raw HTML stay HTML);
