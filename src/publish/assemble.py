@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from . import catalog, units
 from .config import Document, Project, text_for
 from .errors import PublishError
-from .source import MAX_DEPTH, Source, nesting_depth, no_gc, run_pandoc
-from .tree import SPACE_LIKE, STYLED, WRAPPING, children, to_json, with_children
+from .source import MAX_DEPTH, Source, no_gc, run_pandoc
+from .tree import SPACE_LIKE, STYLED, WRAPPING, children, nesting_depth, to_json, with_children
 
 # The translation reader: CommonMark inline syntax plus the few extensions a
 # translator needs (strikeout, sub/superscript, spans for small caps); no raw

@@ -253,21 +253,6 @@ def _load_json(out: str, display: str, text: str, origin: list[int] | None = Non
     return doc
 
 
-def nesting_depth(node) -> int:
-    """How deeply elements nest, without recursion (the point is to refuse
-    what recursion could not handle)."""
-    deepest, stack = 0, [(node, 0)]
-    while stack:
-        x, d = stack.pop()
-        if isinstance(x, dict):
-            d += "t" in x
-            deepest = max(deepest, d)
-            stack.extend((v, d) for v in x.values() if isinstance(v, (dict, list)))
-        elif isinstance(x, list):
-            stack.extend((v, d) for v in x if isinstance(v, (dict, list)))
-    return deepest
-
-
 def _busiest_line(text: str) -> int | None:
     """The line with the longest run of markup characters: where the nesting is."""
     best, where = 0, None

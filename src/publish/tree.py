@@ -166,6 +166,21 @@ def first_line(node: Any) -> int | None:
     return None
 
 
+def nesting_depth(node) -> int:
+    """How deeply elements nest, without recursion (the point is to refuse
+    what recursion could not handle)."""
+    deepest, stack = 0, [(node, 0)]
+    while stack:
+        x, d = stack.pop()
+        if isinstance(x, dict):
+            d += "t" in x
+            deepest = max(deepest, d)
+            stack.extend((v, d) for v in x.values() if isinstance(v, (dict, list)))
+        elif isinstance(x, list):
+            stack.extend((v, d) for v in x if isinstance(v, (dict, list)))
+    return deepest
+
+
 def walk(node: Any) -> Iterator[dict]:
     """Every element (dict with "t") in document order."""
     if isinstance(node, list):
