@@ -19,3 +19,30 @@ class PublishError(Exception):
         if self.path:
             where = self.path + (f":{self.line}" if self.line else "") + ": "
         return where + self.message
+
+
+class PublishWarning:
+    """Something the user should hear about that does not stop the command:
+    printed as ``publish: path:line: warning: message`` on standard error."""
+
+    __slots__ = ("message", "path", "line")
+
+    def __init__(self, message: str, path: str | None = None, line: int | None = None):
+        self.message = message
+        self.path = str(path) if path is not None else None
+        self.line = line
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path:
+            where = self.path + (f":{self.line}" if self.line else "") + ": "
+        return where + "warning: " + self.message
+
+    def __repr__(self) -> str:
+        return f"PublishWarning({self.message!r}, path={self.path!r}, line={self.line!r})"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, PublishWarning) and \
+            (self.message, self.path, self.line) == (other.message, other.path, other.line)
+
+    __hash__ = None
