@@ -307,8 +307,10 @@ def init_cmd(directory, title, source, languages, force):
 @click.option("-n", "--name", help="The document's name (default: from the file name).")
 @click.option("--force", is_flag=True, help="Replace the source of an existing document of that name.")
 @click.option("-v", "--verbose", is_flag=True, help="Report what normalisation will change, line by line.")
+@click.option("--strict", is_flag=True,
+              help="Refuse, and write nothing, when anything holding words would be dropped.")
 @click.pass_context
-def import_cmd(ctx, file, name, force, verbose):
+def import_cmd(ctx, file, name, force, verbose, strict):
     """Add a .docx, .odt, .md, .html or .txt file to the project as
     source/<lang>/<name>.md and list it in publish.yml.
 
@@ -318,7 +320,14 @@ def import_cmd(ctx, file, name, force, verbose):
     from . import normalize
     from .importer import import_file
     project = _project(ctx)
-    result = import_file(project, file, name, force)
+    result = import_file(project, file, name, force, strict=strict)
+    if result.notice:
+        click.echo(f"publish: {file}: notice: {result.notice}", err=True)
+    for warning in result.warnings:
+        click.echo(f"publish: {warning}", err=True)
+    for d in result.dropped:
+        where = f"{file}:{d.line}" if d.line else str(file)
+        click.echo(f"publish: {where}: {'warning: ' if d.words else ''}{d}", err=True)
     click.echo(f"wrote {result.relsource}")
     for m in result.media:
         click.echo(f"  image {m.relative_to(project.root)}")

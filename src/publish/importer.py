@@ -24,9 +24,9 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import normalize
+from . import encoding, frontmatter, normalize, pictures, rawhtml, structure
 from .config import CONFIG_NAME, Project, compose_yaml
-from .errors import PublishError
+from .errors import PublishError, PublishWarning
 from .files import write_atomic
 from .source import pandoc_path
 
@@ -55,6 +55,10 @@ class Imported:
     normalized: list[normalize.Change] = field(default_factory=list)
     registered: bool = True       # False: the document was already listed (--force)
     replaced: str | None = None   # the starter document this one took the place of
+    notice: str | None = None     # the encoding assumed, when the file was not UTF-8
+    metadata: dict[str, str] = field(default_factory=dict)   # found in the file; written to publish.yml
+    dropped: list["Dropped"] = field(default_factory=list)   # what could not be carried
+    warnings: list[PublishWarning] = field(default_factory=list)
 
 
 # --- reading -------------------------------------------------------------------------
@@ -70,11 +74,9 @@ def _run(args: list[str], data: bytes | None, what: str, cwd: Path | None = None
     return proc.stdout.decode("utf-8")
 
 
-def _text_tree(path: Path) -> dict:
+def _text_tree(text: str) -> dict:
     """Plain text: paragraphs at blank lines, line breaks kept as soft breaks;
     nothing in it is markup (``1.`` or ``#`` at a line start stay text)."""
-    from .source import read_text
-    text = read_text(path, str(path))
     blocks = []
     for para in re.split(r"\n\s*\n", text.replace("\r\n", "\n").strip()):
         inlines: list = []
@@ -90,21 +92,101 @@ def _text_tree(path: Path) -> dict:
     return {"pandoc-api-version": API_VERSION, "meta": {}, "blocks": blocks}
 
 
-def read(path: Path, media_dir: str | None, cwd: Path) -> dict:
-    """The file as a pandoc tree; images of Word/ODT files extracted to
-    ``media_dir`` (relative to ``cwd``, the folder the Markdown is written to)."""
+@dataclass
+class Dropped:
+    """Something of the file that cannot be carried into a Markdown source."""
+    what: str          # e.g. "<script>", "<iframe>", "raw latex block"
+    line: int | None   # in the file imported
+    words: int         # how many words it held
+
+    def __str__(self) -> str:
+        words = f"{self.words} word{'s' if self.words != 1 else ''}" if self.words else "no words"
+        return f"{self.what} dropped ({words})"
+
+
+@dataclass
+class Intake:
+    """What reading a file learned on the way in, beside its tree."""
+    notice: str | None = None                                   # the encoding assumed
+    metadata: dict[str, str] = field(default_factory=dict)      # title, author, date … found in the file
+    dropped: list[Dropped] = field(default_factory=list)
+    warnings: list[PublishWarning] = field(default_factory=list)
+    offset: int = 0    # lines removed from the top (front matter) before pandoc read the rest
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise PublishError(f"cannot read this file ({exc.strerror})", path=str(path)) from None
+
+
+def read(path: Path, media_dir: str | None, cwd: Path) -> tuple[dict, Intake]:
+    """The file as a pandoc tree, and what was learned reading it; images of
+    Word/ODT files extracted to ``media_dir`` (relative to ``cwd``)."""
     suffix = path.suffix.lower()
     if suffix not in READERS:
         raise PublishError(f"cannot import {suffix or 'a file without a suffix'} files "
                            f"(publish imports {', '.join(sorted(READERS))})", path=str(path))
     if not path.is_file():
         raise PublishError("no such file", path=str(path))
+    intake = Intake()
+    display = str(path)
+    if suffix in (".docx", ".odt"):
+        args = ["-f", READERS[suffix], "-t", "json", str(path.resolve())]
+        if media_dir:
+            args.append(f"--extract-media={media_dir}")
+        doc = json.loads(_run(args, None, display, cwd=cwd))
+        intake.metadata = _pandoc_metadata(doc)
+        return doc, intake
+    text, intake.notice = encoding.decode(_read_bytes(path), display, html=suffix in (".html", ".htm"))
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise PublishError("NUL byte in the file", path=display, line=line)
     if READERS[suffix] is None:
-        return _text_tree(path)
-    args = ["-f", READERS[suffix], "-t", "json", str(path.resolve())]
-    if media_dir and suffix in (".docx", ".odt"):
-        args.append(f"--extract-media={media_dir}")
-    return json.loads(_run(args, None, str(path), cwd=cwd))
+        return _text_tree(text), intake
+    if READERS[suffix] == "html":
+        doc = rawhtml.read_html(text, display, intake)
+        intake.metadata = {**_pandoc_metadata(doc), **intake.metadata}
+        return doc, intake
+    intake.metadata, body, intake.offset = frontmatter.split(text)
+    intake.warnings.extend(structure.surprises(body, display, offset=intake.offset))
+    doc = json.loads(_run(["-f", READERS[suffix], "-t", "json"], body.encode("utf-8"), display))
+    rawhtml.resolve(doc, body, display, intake)
+    return doc, intake
+
+
+_META_KEYS = ("title", "subtitle", "author", "date", "description", "abstract", "keywords", "lang")
+
+
+def _pandoc_metadata(doc: dict) -> dict[str, str]:
+    """Title, author, date … from pandoc's metadata (Word's document
+    properties, HTML's <title> and <meta>), as plain text."""
+    from .tree import stringify
+    out = {}
+    for key in _META_KEYS:
+        value = doc.get("meta", {}).get(key)
+        if value is None:
+            continue
+        text = _meta_text(value, stringify)
+        if text:
+            out[key] = text
+    return out
+
+
+def _meta_text(value: dict, stringify) -> str:
+    t, c = value.get("t"), value.get("c")
+    if t == "MetaString":
+        return " ".join(c.split())
+    if t in ("MetaInlines",):
+        return " ".join(stringify(c).split())
+    if t == "MetaBlocks":
+        return " ".join(" ".join(stringify(b.get("c", [])) if b["t"] in ("Para", "Plain") else "" for b in c).split())
+    if t == "MetaList":
+        return ", ".join(x for x in (_meta_text(v, stringify) for v in c) if x)
+    if t == "MetaBool":
+        return ""
+    return ""
 
 
 # --- making it fit a Markdown source ------------------------------------------------
@@ -402,7 +484,10 @@ def _untouched_starter(project: Project) -> str | None:
     return STARTER
 
 
-def import_file(project: Project, path: Path, name: str | None = None, force: bool = False) -> Imported:
+def import_file(project: Project, path: Path, name: str | None = None, force: bool = False,
+                strict: bool = False) -> Imported:
+    """Import ``path`` as document ``name``.  With ``strict``, refuse (and
+    write nothing) when anything holding words would be dropped."""
     path = Path(path)
     name = name or document_name(path)
     if not name or not name.replace("-", "").replace("_", "").isalnum():
@@ -422,25 +507,35 @@ def import_file(project: Project, path: Path, name: str | None = None, force: bo
         raise PublishError(f"document {name!r} has its source at {project.document(name).relsource}, "
                            f"not {relsource}: give this one another --name", path=str(path))
 
-    folder.mkdir(parents=True, exist_ok=True)
     media_rel = f"media/{name}"
     with tempfile.TemporaryDirectory(prefix="publish-import-") as tmp:
-        # images land in a temporary folder first: nothing is written if pandoc fails
-        doc = read(path, media_rel, Path(tmp))
+        # pictures land in a temporary folder first: nothing is written if anything fails
+        doc, intake = read(path, media_rel, Path(tmp))
+        if strict:
+            lost = [d for d in intake.dropped if d.words]
+            if lost:
+                d = lost[0]
+                more = f" (and {len(lost) - 1} more)" if len(lost) > 1 else ""
+                raise PublishError(f"--strict: {d}{more}; nothing imported", path=str(path), line=d.line)
+        staged = Path(tmp) / "staged"
+        copied, picture_warnings = pictures.carry(doc, path.parent, staged, media_rel, str(path),
+                                                  extracted=Path(tmp) / media_rel)
+        intake.warnings.extend(picture_warnings)
         notes = clean(doc)
         markdown = to_markdown(doc, str(path))
-        extracted = Path(tmp) / media_rel
+        if not markdown.strip():
+            raise PublishError("the file has no text to import", path=str(path))
         media = []
-        if extracted.is_dir():
+        if copied:
+            folder.mkdir(parents=True, exist_ok=True)
             dest = folder / media_rel
             if dest.exists():
                 shutil.rmtree(dest)
             dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copytree(extracted, dest)
+            shutil.copytree(staged, dest)
             media = sorted(p for p in dest.rglob("*") if p.is_file())
-    if not markdown.strip():
-        raise PublishError("the file has no text to import", path=str(path))
 
+    folder.mkdir(parents=True, exist_ok=True)
     config_path = project.root / CONFIG_NAME
     old_config = config_path.read_text(encoding="utf-8")
     starter = None if listed else _untouched_starter(project)
@@ -462,7 +557,8 @@ def import_file(project: Project, path: Path, name: str | None = None, force: bo
         _remove_starter(project, starter)
     return Imported(name, target, relsource, media, notes,
                     normalize.report(markdown, project.normalize), registered=not listed,
-                    replaced=starter)
+                    replaced=starter, notice=intake.notice, metadata=intake.metadata,
+                    dropped=intake.dropped, warnings=intake.warnings)
 
 
 def _remove_starter(project: Project, name: str) -> None:
