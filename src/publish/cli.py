@@ -74,6 +74,8 @@ def update(ctx, verbose, documents):
         click.echo(f"{result.document}: {result.units} units, {result.entries} entries in the template")
         for notice in result.notices:
             click.echo(f"publish: {project.document(result.document).relsource}: notice: {notice}", err=True)
+        for warning in result.warnings:
+            click.echo(f"publish: {warning}", err=True)
         for path in result.written:
             click.echo(f"  wrote {path}")
         for path in result.unchanged:

@@ -192,6 +192,9 @@ def _meta_text(value: dict, stringify) -> str:
 # --- making it fit a Markdown source ------------------------------------------------
 
 _KEEP_SPAN_CLASSES = ("smallcaps", "underline")
+_KEEP_SPAN_ATTRS = ("lang", "dir")
+_ATTR_VALUE = re.compile(r"[A-Za-z0-9-]{1,35}")
+_EMPHASIS = ("Emph", "Strong", "Strikeout", "Superscript", "Subscript", "SmallCaps", "Underline")
 
 
 def _plain_inlines(blocks: list) -> list:
@@ -334,11 +337,20 @@ def clean(doc: dict) -> list[str]:
             t, c = el["t"], el.get("c")
             if t == "Span":
                 classes = [k for k in c[0][1] if k in _KEEP_SPAN_CLASSES]
+                # the language and direction of a phrase matter to its reading
+                # (an English name in a Persian line); colours and ids do not
+                attrs = [[k, v] for k, v in c[0][2] if k in _KEEP_SPAN_ATTRS and _ATTR_VALUE.fullmatch(v)]
                 inner = inlines(c[1])
-                if classes:
-                    out.append({"t": "Span", "c": [["", classes, []], inner]})
+                if (classes or attrs) and inner:
+                    out.append({"t": "Span", "c": [["", classes, attrs], inner]})
                 else:
                     out.extend(inner)  # anchors, bookmarks, colours: the words stay
+                continue
+            if t in _EMPHASIS and all(x["t"] in ("Space", "SoftBreak") or
+                                      (x["t"] == "Str" and not x["c"].strip()) for x in c):
+                # <b>&nbsp;</b>, an empty bold run from Word: Markdown would print "** **"
+                if c:
+                    out.append({"t": "Space"})
                 continue
             if t == "RawInline":
                 continue
