@@ -107,7 +107,6 @@ CASES = [
     ("source-shift-jis",        _write(SRC, "# 見出し\n\n日本語の文章です。\n".encode("shift_jis")), ["update", "build"], SRC + r":\d+"),
     ("source-damaged-utf8",     _edit(SRC, lambda b: b.replace("مهم".encode(), b"\xd9" + "مهم".encode(), 1)),
                                                                                         ["update", "build"], SRC + ":3"),
-    ("source-utf16-no-bom",     _write(SRC, SYNTHETIC_SOURCE.encode("utf-16-le")),     ["update", "build"], SRC),
     ("source-utf32",            _write(SRC, SYNTHETIC_SOURCE.encode("utf-32")),        ["update", "build"], SRC),
     ("source-nul",              _text(SRC, lambda t: t.replace("آیا", "آ\x00یا")),      ["update", "build"], SRC + ":4"),
     ("source-1mb-paragraph",    _write(SRC, LONG_PARAGRAPH),                            ["update", "build"], SRC + ":3"),

@@ -485,7 +485,8 @@ def _untouched_starter(project: Project) -> str | None:
         return None
     doc = project.documents[0]
     try:
-        if doc.source.read_text(encoding="utf-8") != STARTER_TEXT:
+        # bytes, not text: a source someone saved in another encoding is not untouched
+        if doc.source.read_bytes().replace(b"\r\n", b"\n") != STARTER_TEXT.encode("utf-8"):
             return None
         for lang in project.target_languages:
             path = project.po_path(doc, lang)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import chunks
+from . import chunks, encoding
 from . import normalize as norm
 from .errors import PublishError
 from .tree import SPACE_LIKE, TooDeep, stringify, strip_sourcepos, to_json
@@ -80,11 +80,11 @@ def read_text(path: Path, display: str | None = None) -> str:
 def read_source(path: Path, display: str | None = None) -> tuple[str, str | None]:
     """Read a source, refusing what would silently go wrong.
 
-    UTF-8 is expected.  Two encodings Persian files really arrive in are read
-    too, with a notice (the second item) suggesting UTF-8: UTF-16 with a
-    byte-order mark (Word's "Unicode text") and Windows-1256 (old Windows
-    Persian).  Anything else is refused, naming the first line that is not
-    UTF-8."""
+    UTF-8 is expected.  The encodings Persian files really arrive in are read
+    too, with a notice (the second item) suggesting UTF-8: UTF-16 (Word's
+    "Unicode text") and Windows-1256 (old Windows Persian); see
+    ``encoding.decode``.  Anything else is refused, naming the first line
+    that is not UTF-8."""
     display = display or str(path)
     try:
         data = path.read_bytes()
@@ -107,60 +107,9 @@ def read_source(path: Path, display: str | None = None) -> tuple[str, str | None
     return text, notice
 
 
-_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
-_ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671-\u06d3\u06fa-\u06ff]")
-_MIXED_WORD = re.compile("[A-Za-z][\u0600-\u06ff]|[\u0600-\u06ff][A-Za-z]")
-_ADVICE = "save the file as UTF-8"
-
-
-def decode(data: bytes, display: str) -> tuple[str, str | None]:
-    """Bytes → text and, for an encoding other than UTF-8, a notice."""
-    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
-        raise PublishError(f"UTF-32 text is not read: {_ADVICE}", path=display)
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            text = data.decode("utf-16")  # the BOM says which byte order
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].decode("utf-16", "replace").count("\n") + 1
-            raise PublishError(f"broken UTF-16 text (it starts with a UTF-16 byte-order mark): {_ADVICE}",
-                               path=display, line=line) from None
-        return text, f"read as UTF-16 (it has a UTF-16 byte-order mark); {_ADVICE} to silence this notice"
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8"), None
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        first_bad = line
-    text = _windows_1256(data)
-    if text is not None:
-        return text, f"read as Windows-1256 (it is not UTF-8 and reads as Persian in that encoding); {_ADVICE}"
-    if data[1::2].count(0) > len(data) // 4 or data[0::2].count(0) > len(data) // 4:
-        raise PublishError(f"looks like UTF-16 without a byte-order mark: {_ADVICE}", path=display)
-    raise PublishError(f"not UTF-8 text (nor UTF-16 with a byte-order mark, nor Windows-1256 Persian): {_ADVICE}",
-                       path=display, line=first_bad)
-
-
-def _windows_1256(data: bytes) -> str | None:
-    """The text, if ``data`` reads as Persian/Arabic in Windows-1256; None
-    for anything else (damaged UTF-8, Latin-1, other code pages)."""
-    high = sum(1 for b in data if b >= 0x80)
-    # Damaged UTF-8 (one bad byte in a UTF-8 file) is still mostly UTF-8
-    # sequences; real Windows-1256 Persian forms such pairs only by chance.
-    in_sequences = sum(len(m) for m in _UTF8_SEQUENCE.findall(data))
-    if in_sequences >= 0.5 * high and in_sequences >= 8:  # below four letters nobody can tell
-        return None
-    try:
-        text = data.decode("cp1256")
-    except UnicodeDecodeError:  # pragma: no cover - every byte has a meaning in cp1256
-        return None
-    letters = [ch for ch in text if ord(ch) >= 0x80 and ch.isalpha()]
-    arabic = sum(1 for ch in letters if _ARABIC_LETTER.match(ch))
-    # Latin-1 or cp1252 text read as cp1256 gives Arabic letters inside Latin
-    # words ("Gr" + "ِ" + "ße"): Persian never mixes scripts inside a word.
-    if arabic < 2 or arabic < 0.95 * len(letters) or _MIXED_WORD.search(text):
-        return None
-    return text
+# Bytes → text (BOM, detection, notices) lives in encoding.py; ``source.decode``
+# is kept because callers and tests know it by this name.
+decode = encoding.decode
 
 
 # A longer "paragraph" is a file whose line breaks were lost (or an attack):
