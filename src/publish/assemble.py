@@ -634,7 +634,7 @@ def metadata(project: Project, doc: Document, edition: Edition) -> dict[str, str
     meta = {
         "title": text_for(project.titles(doc), lang, src),
         "subtitle": text_for(project.subtitles(doc), lang, src),
-        "author": text_for(project.author, lang, src),
+        "author": text_for(project.authors(doc), lang, src),   # the document's own author wins
         "publisher": text_for(project.organisation, lang, src),
         "lang": lang,
         "dir": direction(lang),
@@ -644,8 +644,15 @@ def metadata(project: Project, doc: Document, edition: Edition) -> dict[str, str
         "document": doc.name,
         "edition-name": edition.name,
     }
+    # the text's own description, keywords and date (the date it was written,
+    # as its front matter says; "date" above is the edition's)
+    for key, texts in (("description", doc.description), ("keywords", doc.keywords)):
+        if text_for(texts, lang, src):
+            meta[key] = text_for(texts, lang, src)
+    if doc.date:
+        meta["text-date"] = doc.date
     if edition.bilingual:
         meta["title-source"] = text_for(project.titles(doc), src, src)
         meta["subtitle-source"] = text_for(project.subtitles(doc), src, src)
-        meta["author-source"] = text_for(project.author, src, src)
+        meta["author-source"] = text_for(project.authors(doc), src, src)
     return meta

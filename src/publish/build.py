@@ -132,7 +132,8 @@ class _Inputs:
         p = self.project
         parts = dict(self.common)
         parts["source"] = self.file(doc.source)
-        parts["metadata"] = cache.of_value([self.common["metadata"], p.titles(doc), p.subtitles(doc)])
+        parts["metadata"] = cache.of_value([self.common["metadata"], p.titles(doc), p.subtitles(doc), doc.author,
+                                            doc.date, doc.description, doc.keywords])
         parts["images"] = self.images
         for lang in languages:
             if lang != p.source_language:

@@ -32,6 +32,13 @@ class Document:
     # otherwise the project's print on its title page
     title: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
     subtitle: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    # the text's own author (wins over the project's for this document), the
+    # date of the text as its front matter gives it (not the edition date),
+    # a description and keywords for the editions' metadata
+    author: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    date: str = field(default="", hash=False, compare=False)
+    description: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    keywords: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
 
 
 @dataclass
@@ -91,6 +98,10 @@ class Project:
 
     def subtitles(self, doc: Document) -> dict[str, str]:
         return doc.subtitle if doc.title or doc.subtitle else self.subtitle
+
+    def authors(self, doc: Document) -> dict[str, str]:
+        """The author a document prints: its own, else the project's."""
+        return doc.author or self.author
 
     def build_date(self) -> str:
         """The edition date: publish.yml, else SOURCE_DATE_EPOCH, else today.
@@ -212,11 +223,35 @@ def _texts(ctx, node, key):
     return out
 
 
+def is_date_text(text: str) -> bool:
+    """Loosely, a date: one short line with a digit in it.  Front matter
+    writes dates many ways (2024-03-01, 2024-03-01 10:20, 1402/05/12 in the
+    Persian calendar with Persian digits, 12 March 2024); publish prints the
+    text as written, so it asks no more than that it is not prose."""
+    return 0 < len(text) <= 64 and "\n" not in text and "\r" not in text and any(c.isdigit() for c in text)
+
+
+# a date is read as the text written: plain 2024-03-01 10:20 is not turned into
+# a datetime (and printed back as 2024-03-01T10:20:00)
+_DATE_TAGS = {"tag:yaml.org,2002:" + t for t in ("str", "timestamp", "int", "float")}
+
+
+def _date_text(ctx, node, key):
+    if not isinstance(node, yaml.ScalarNode) or node.tag not in _DATE_TAGS:
+        raise ctx.fail(node, f"{key}: expected a date such as \"2024-03-01\"")
+    text = node.value.strip()
+    if not is_date_text(text):
+        raise ctx.fail(node, f"{key}: {text!r} does not look like a date (such as \"2024-03-01\")")
+    return text
+
+
 def _sub(schema):
     return lambda ctx, node, key: _mapping(ctx, node, key, schema)
 
 
-_DOCUMENT = {"name": (_str, True), "source": (_str, True), "title": (_texts, False), "subtitle": (_texts, False)}
+_DOCUMENT = {"name": (_str, True), "source": (_str, True), "title": (_texts, False), "subtitle": (_texts, False),
+             "author": (_texts, False), "date": (_date_text, False), "description": (_texts, False),
+             "keywords": (_texts, False)}
 _NORMALIZE = {rule: (_bool, False) for rule in NORMALIZE_RULES}
 _CATALOG = {"line_numbers": (_bool, False), "bugs_address": (_str, False)}
 _PDF = {"paper": (_choice(PAPER_SIZES), False), "pdf_ua": (_bool, False)}
@@ -288,7 +323,8 @@ def load(root: Path | None = None) -> Project:
         if not source.is_file():
             raise ctx.fail(dnode, f"documents: source file {d['source']} does not exist")
         documents.append(Document(d["name"], source, Path(d["source"]).as_posix(),
-                                  d.get("title", {}), d.get("subtitle", {})))
+                                  d.get("title", {}), d.get("subtitle", {}), d.get("author", {}),
+                                  d.get("date", ""), d.get("description", {}), d.get("keywords", {})))
     if not documents:
         raise ctx.fail(nodes["documents"], "documents: at least one document is needed")
 

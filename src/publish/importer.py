@@ -149,7 +149,9 @@ def read(path: Path, media_dir: str | None, cwd: Path) -> tuple[dict, Intake]:
         doc = rawhtml.read_html(text, display, intake)
         intake.metadata = {**_pandoc_metadata(doc), **intake.metadata}
         return doc, intake
-    intake.metadata, body, intake.offset = frontmatter.split(text)
+    intake.metadata, body, intake.offset, unread = frontmatter.split(text)
+    # front matter that could not be read is reported as dropped, with its words
+    intake.dropped.extend(Dropped(u.what, u.line, u.words) for u in unread)
     intake.warnings.extend(structure.surprises(body, display, offset=intake.offset))
     doc = json.loads(_run(["-f", READERS[suffix], "-t", "json"], body.encode("utf-8"), display))
     rawhtml.resolve(doc, body, display, intake)
@@ -433,13 +435,64 @@ def _last_line(node) -> int:
     return end.line if end.column > 0 else end.line - 1
 
 
-def register(config_text: str, name: str, relsource: str, replace: str | None = None) -> str:
+# the document's fields register writes from the file's metadata, in this order;
+# all but the date are per language
+DOCUMENT_FIELDS = ("title", "subtitle", "author", "date", "description", "keywords")
+
+# what YAML reads raw in a double-quoted scalar: everything printable except
+# the quote, the backslash and line breaks (which it would fold into spaces)
+_YAML_RAW = re.compile("[^\x00-\x1f\x7f-\x9f\"\\\\\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]")
+
+
+def yaml_quoted(text: str) -> str:
+    """``text`` as a double-quoted YAML scalar that reads back as exactly
+    ``text`` (unlike JSON's, whose raw U+0085 or U+2028 YAML reads as a line
+    break, and whose \\ud83d\\ude00 pairs PyYAML reads as two halves)."""
+    def esc(c: str) -> str:
+        if _YAML_RAW.match(c):
+            return c
+        n = ord(c)
+        if c in '"\\':
+            return "\\" + c
+        return f"\\x{n:02x}" if n < 0x100 else f"\\u{n:04x}"
+    return '"' + "".join(esc(c) for c in text) + '"'
+
+
+def _yaml_value(text: str) -> str:
+    """A value for a one-language flow mapping (``{fa: …}``): plain where it
+    reads back as itself there, quoted otherwise."""
+    import yaml
+    plain = text == text.strip() and "\n" not in text and "\r" not in text and not _YAML_RAW.sub("", text)
+    if plain:
+        try:
+            plain = yaml.safe_load("{k: " + text + "}") == {"k": text}
+        except yaml.YAMLError:
+            plain = False
+    return text if plain else yaml_quoted(text)
+
+
+def _fields(metadata: dict[str, str], lang: str) -> list[str]:
+    """``key: value`` texts for a document entry, from the file's metadata."""
+    out = []
+    for key in DOCUMENT_FIELDS:
+        value = metadata.get(key)
+        if not value:
+            continue
+        out.append(f"{key}: {yaml_quoted(value)}" if key == "date" else f"{key}: {{{lang}: {_yaml_value(value)}}}")
+    return out
+
+
+def register(config_text: str, name: str, relsource: str, replace: str | None = None,
+             metadata: dict[str, str] | None = None, lang: str = "fa",
+             origin: str = "the file's metadata") -> str:
     """publish.yml's text with a document entry added (or put in the place of
     document ``replace``), everything else — comments, order, spacing — as
-    it was."""
+    it was.  The entry carries ``metadata`` (title, author … of ``lang``),
+    under a comment saying it came from ``origin`` and may be edited."""
     import yaml
     from .scaffold import _yaml_text
     name, relsource = _yaml_text(name), _yaml_text(relsource)   # a document called 2024 stays text
+    fields = _fields(metadata or {}, lang)
     root = yaml.compose(config_text, Loader=yaml.SafeLoader)
     docs = next((v for k, v in root.value if k.value == "documents"), None)
     if docs is None or not isinstance(docs, yaml.SequenceNode):
@@ -447,7 +500,7 @@ def register(config_text: str, name: str, relsource: str, replace: str | None = 
     lines = config_text.splitlines(keepends=True)
     if docs.flow_style or not docs.value:
         # [ ... ] on one or more lines: add a flow mapping before the closing bracket
-        entry = f"{{name: {name}, source: {relsource}}}"
+        entry = "{" + ", ".join([f"name: {name}", f"source: {relsource}", *fields]) + "}"
         end = docs.end_mark.index - 1
         if config_text[end] != "]":
             raise PublishError("documents: cannot find the end of the list", path=CONFIG_NAME,
@@ -462,6 +515,9 @@ def register(config_text: str, name: str, relsource: str, replace: str | None = 
     inner = " " * (first.start_mark.column - len(indent))
     newline = "\r\n" if dash_line.endswith("\r\n") else "\n"
     entry = [f"{indent}-{inner[1:]}name: {name}{newline}", f"{indent}{inner}source: {relsource}{newline}"]
+    if fields:
+        entry.append(f"{indent}{inner}# from {origin}; edit or remove:{newline}")
+        entry.extend(f"{indent}{inner}{f}{newline}" for f in fields)
     if replace is not None:
         for item in docs.value:
             names = [v.value for k, v in item.value if k.value == "name"] if isinstance(item, yaml.MappingNode) else []
@@ -552,7 +608,9 @@ def import_file(project: Project, path: Path, name: str | None = None, force: bo
     config_path = project.root / CONFIG_NAME
     old_config = config_path.read_text(encoding="utf-8")
     starter = None if listed else _untouched_starter(project)
-    new_config = old_config if listed else register(old_config, name, relsource, replace=starter)
+    fields = _document_metadata(intake, str(path))
+    new_config = old_config if listed else register(old_config, name, relsource, replace=starter, metadata=fields,
+                                                    lang=project.source_language, origin=_origin(path))
     old_source = target.read_bytes() if target.exists() else None
     write_atomic(target, markdown)
     try:
@@ -572,6 +630,26 @@ def import_file(project: Project, path: Path, name: str | None = None, force: bo
                     normalize.report(markdown, project.normalize), registered=not listed,
                     replaced=starter, notice=intake.notice, metadata=intake.metadata,
                     dropped=intake.dropped, warnings=intake.warnings)
+
+
+def _origin(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in (".docx", ".odt"):
+        return "the file's document properties"
+    if suffix in (".html", ".htm"):
+        return "the page's <title> and <meta>"
+    return "the file's front matter"
+
+
+def _document_metadata(intake: Intake, display: str) -> dict[str, str]:
+    """The metadata publish.yml can hold: a date that is not one (``date:
+    soon``) would make the project unreadable, so it is reported instead."""
+    from .config import is_date_text
+    fields = {k: v for k, v in intake.metadata.items() if k in DOCUMENT_FIELDS and v}
+    if "date" in fields and not is_date_text(fields["date"]):
+        intake.warnings.append(PublishWarning(f"the date {fields.pop('date')!r} found in the file is not a date; "
+                                              f"not written to {CONFIG_NAME}", display, None))
+    return fields
 
 
 def _remove_starter(project: Project, name: str) -> None:

@@ -14,7 +14,7 @@ from ..errors import PublishError
 from ..source import pandoc_path
 from . import STYLES, TEMPLATES
 from .fonts import font_file
-from .labels import colophon_lines, label
+from .labels import colophon_lines, label, text_date
 
 
 def _str(text: str) -> dict:
@@ -132,13 +132,21 @@ def write(a: Assembled, target: Path) -> bytes:
         "dir": _str(m["dir"]),
         "date": _str(m["date"]),
         "identifier": _str(m["identifier"]),
-        "creator": {"t": "MetaList", "c": [{"t": "MetaMap", "c": {"role": _str("author"), "text": _str(m["author"])}}]} if m.get("author") else _str(""),
         "publisher": _str(m.get("publisher", "")),
         "page-progression-direction": _str(m["dir"]),
         "toc-title": _str(label(a.edition.lang, "contents")),
     }
     if m.get("subtitle"):
         meta["subtitle"] = _str(m["subtitle"])
+    # written only when there is one: epubcheck refuses an empty dc:creator
+    if m.get("author"):
+        meta["creator"] = {"t": "MetaList", "c": [{"t": "MetaMap", "c": {"role": _str("author"), "text": _str(m["author"])}}]}
+    if m.get("description"):   # dc:description
+        meta["description"] = _str(m["description"])
+    if m.get("keywords"):      # dc:subject
+        meta["subject"] = _str(m["keywords"])
+    if m.get("text-date"):     # the text's date on the title page; dc:date stays the edition's
+        meta["text-date"] = _str(text_date(m["text-date"], a.edition.lang))
     if a.edition.bilingual:
         meta["title"] = _str(f'{m["title"]} — {m["title-source"]}')
     blocks = _blocks_json(a) + [to_json(b) for b in colophon_blocks(a)]

@@ -10,7 +10,7 @@ from ..assemble import Assembled, direction
 from ..source import run_pandoc
 from ..tree import stringify
 from . import STYLES, TEMPLATES
-from .labels import colophon_lines, label
+from .labels import colophon_lines, label, text_date
 
 _e = html.escape
 
@@ -76,6 +76,8 @@ def titlepage(a: Assembled) -> str:
     if a.edition.bilingual:
         block("author-source", "book-author", src)
     block("author", "book-author", lang if a.edition.bilingual else None)
+    if m.get("text-date"):   # the date of the text, from its front matter, as the edition's language writes it
+        parts.append(f'<p class="book-date">{_e(text_date(m["text-date"], lang))}</p>')
     if a.edition.bilingual:
         parts.append(f'<p class="book-kind">{_e(label(lang, "bilingual"))}</p>')
     return "\n".join(parts)
@@ -126,13 +128,21 @@ _SCRIPT = """<script>
 </script>"""
 
 
+def meta_tags(m: dict[str, str]) -> str:
+    """<meta> for author, description and keywords (WeasyPrint copies them
+    into the PDF's metadata); an empty one is left out, not written empty.
+    The description is the document's own, else its subtitle."""
+    values = {"author": m.get("author"), "description": m.get("description") or m.get("subtitle"),
+              "keywords": m.get("keywords")}
+    return "".join(f'<meta name="{name}" content="{_e(value)}">\n' for name, value in values.items() if value)
+
+
 def page(a: Assembled, medium: str = "screen", paper: str = "A5") -> str:
     template = string.Template((TEMPLATES / "page.html").read_text(encoding="utf-8"))
     m = a.meta
     return template.substitute(
         lang=_e(m["lang"]), dir=m["dir"],
-        title_text=_e(m["title"]), author_text=_e(m.get("author", "")),
-        description=_e(m.get("subtitle", "")), version=__version__, date=_e(m["date"]),
+        title_text=_e(m["title"]), meta_tags=meta_tags(m), version=__version__, date=_e(m["date"]),
         css=css(a, medium, paper), edition_class=f"edition-{_e(a.edition.name)}" + (" bilingual" if a.edition.bilingual else ""),
         titlepage=titlepage(a), toc=toc(a),
         body=body_html(a, f"{a.document.name} ({a.edition.name})"),

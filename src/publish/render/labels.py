@@ -77,6 +77,18 @@ def long_date(iso: str, lang: str) -> str:
     return digits(format_date(day, format="long", locale=lang), lang)
 
 
+def text_date(text: str, lang: str) -> str:
+    """The date of a text as its front matter gives it: a day (2024-03-01,
+    maybe with a time, which a title page does not print) as the language
+    writes it; any other form (1402/05/12, "spring 1999") as written, in the
+    language's digits."""
+    import re
+    m = re.match(r"(\d{4}-\d{2}-\d{2})(?:$|[ T])", text)
+    if m and long_date(m.group(1), lang) != m.group(1):
+        return long_date(m.group(1), lang)
+    return digits(text, lang)
+
+
 def percent(value: float) -> str:
     """100 → "100", 99.09 → "99.1": no ".0" on a whole number."""
     return str(int(value)) if value == int(value) else f"{value:.1f}"
