@@ -359,7 +359,11 @@ def test_renderers_fetch_nothing_even_for_the_source(canary_server, tmp_path):
     (root / "source" / "fa" / "doc.md").write_text(SOURCE_WITH_RESOURCES.format(url=url, file=canary),
                                                    encoding="utf-8")
     before = len(requests)
+    # ../../canary.txt is no picture under source/: refused (tests/test_pictures.py), and
+    # --keep-going prints its description, so that the renderers meet every reference
     proc = publish(["build", "-e", "fa"], root, **NO_PROXY)
+    assert proc.returncode == 1 and "doc.md:3: picture outside source/: ../../canary.txt" in proc.stderr
+    proc = publish(["build", "--keep-going", "-e", "fa"], root, **NO_PROXY)
     assert proc.returncode == 0, proc.stderr
     assert requests[before:] == []
     for fmt in ("html", "epub", "pdf"):

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from . import cache
+from . import cache, pictures
 from .config import Document, Project
-from .errors import PublishError
+from .errors import PublishError, PublishWarning
 from .files import write_atomic
 from .render import images
 from .render import FORMATS
@@ -43,6 +43,7 @@ class BuildResult:
     outputs: list[Output] = field(default_factory=list)
     progress: dict[tuple[str, str], "asm.Progress"] = field(default_factory=dict)  # (doc, lang)
     notices: list[str] = field(default_factory=list)   # e.g. a source read as Windows-1256
+    warnings: list[PublishWarning] = field(default_factory=list)   # e.g. a missing picture (--keep-going)
 
 
 @dataclass
@@ -90,7 +91,8 @@ def _chosen(project: Project, names: list[str] | None) -> dict[str, tuple[str, .
 
 _DESCRIBE = {"publish": "publish's own code", "pandoc": "pandoc", "reading": "normalisation or segmentation settings",
              "metadata": "the project metadata in publish.yml", "pdf": "the PDF settings",
-             "weasyprint": "WeasyPrint", "fonts": "the fonts", "images": "a picture under source/"}
+             "weasyprint": "WeasyPrint", "fonts": "the fonts", "images": "a picture under source/",
+             "missing": "a picture that was missing"}
 IMAGE_SUFFIXES = set(images.TYPES)  # the pictures an edition embeds: no other file under source/ is read
 _PDF_LIBRARIES = ("weasyprint", "pydyf", "fontTools", "tinycss2", "cssselect2")
 
@@ -317,11 +319,13 @@ def build(project: Project, editions: list[str] | None = None, formats: list[str
           documents: list[str] | None = None, strict: bool = False,
           on_output: Callable[[Output], None] | None = None, *, force: bool = False, jobs: int | None = None,
           on_plan: Callable[[list[Planned]], None] | None = None,
-          on_start: Callable[[Planned], None] | None = None) -> BuildResult:
+          on_start: Callable[[Planned], None] | None = None, keep_going: bool = False) -> BuildResult:
     """Build the chosen editions and formats; ``on_plan`` hears the whole plan
     first, ``on_start`` when an output starts rendering, ``on_output`` when it
     is done or skipped (in the order they finish; ``result.outputs`` is in plan
-    order)."""
+    order).  A picture of a source that cannot be shown stops the build
+    before anything is written; with ``keep_going`` it is a warning and the
+    editions show its description, marked."""
     manifest = cache.Manifest.load(project.build_dir)
     inputs = _Inputs(project)
     planned = plan(project, editions, formats, documents, manifest, force, inputs)
@@ -355,6 +359,21 @@ def build(project: Project, editions: list[str] | None = None, formats: list[str
         require(sorted(pdf_langs))
     outputs: list[Output | None] = [None] * len(planned)
 
+    # Every source to be assembled is read, and its pictures checked, before
+    # anything is written; each is read once (``prepared`` takes it from here).
+    from . import source
+    loaded = {}
+    lost: set[str] = set()   # documents built with a picture missing: built again next time
+    for doc in docs:
+        src = loaded[doc.name] = source.load(doc.source, project.normalize, doc.relsource, project.trees_dir)
+        found = pictures.missing(src.blocks, src.text, doc.source.parent, project.root / "source",
+                                 doc.relsource, src.blocks_json)
+        if found and not keep_going:
+            pictures.refuse(found)
+        result.warnings.extend(found)
+        if found:
+            lost.add(doc.name)
+
     def skip(i):
         p = planned[i]
         outputs[i] = Output(p.path, p.edition, p.format, False, rendered=False, reason="up to date")
@@ -365,7 +384,8 @@ def build(project: Project, editions: list[str] | None = None, formats: list[str
         """What every edition of ``doc`` is assembled from: the source and its translations."""
         from . import assemble as asm
         from . import source
-        src = source.load(doc.source, project.normalize, doc.relsource, project.trees_dir)
+        src = loaded.pop(doc.name, None) or \
+            source.load(doc.source, project.normalize, doc.relsource, project.trees_dir)
         if src.notice:
             result.notices.append(f"{doc.relsource}: notice: {src.notice}")
         editions = {e.name: e for e in asm.editions(project) if e.name in need[doc.name]}
@@ -483,6 +503,8 @@ def build(project: Project, editions: list[str] | None = None, formats: list[str
                     if p.languages not in fonts:
                         fonts[p.languages] = _fonts(p.languages)
                     p.parts = inputs.parts(p.document, p.languages, p.format, fonts[p.languages])
+                if p.document.name in lost:  # not up to date until the picture is found
+                    p.parts = {**p.parts, "missing": "yes"}
                 written = write_atomic(p.target, raw)
                 manifest.record(p.path, p.target, raw, p.parts)
                 if p.format in ("pdf", "epub"):

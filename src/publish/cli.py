@@ -54,9 +54,11 @@ def main(ctx, root, debug):
 
 @main.command()
 @click.option("-v", "--verbose", is_flag=True, help="Report what normalisation changed, line by line.")
+@click.option("--keep-going", is_flag=True,
+              help="A picture that cannot be found is a warning, not an error.")
 @click.argument("documents", nargs=-1)
 @click.pass_context
-def update(ctx, verbose, documents):
+def update(ctx, verbose, keep_going, documents):
     """Extract units from the sources and update the catalogs.
 
     Writes translations/templates/<doc>.pot and merges it into
@@ -70,7 +72,7 @@ def update(ctx, verbose, documents):
     def waiting():
         click.echo("publish: another publish update is running in this project; waiting for it to end", err=True)
 
-    for result in run(project, list(documents) or None, on_wait=waiting):
+    for result in run(project, list(documents) or None, on_wait=waiting, keep_going=keep_going):
         click.echo(f"{result.document}: {result.units} units, {result.entries} entries in the template")
         for notice in result.notices:
             click.echo(f"publish: {project.document(result.document).relsource}: notice: {notice}", err=True)
@@ -191,9 +193,11 @@ def glossary_cmd(ctx, tbx):
 @click.option("--force", is_flag=True, help="Render everything again, even what is up to date.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Outputs rendered at once (default: one per core).")
+@click.option("--keep-going", is_flag=True,
+              help="Build even when a picture cannot be found: its description is shown, marked.")
 @click.argument("documents", nargs=-1)
 @click.pass_context
-def build(ctx, editions, formats, strict, quiet, verbose, force, jobs, documents):
+def build(ctx, editions, formats, strict, quiet, verbose, force, jobs, keep_going, documents):
     """Assemble the editions into build/<edition>/<document>.<format>.
 
     Only outputs whose inputs changed are rendered again; they render side by
@@ -207,11 +211,13 @@ def build(ctx, editions, formats, strict, quiet, verbose, force, jobs, documents
     try:
         result = run(project, list(editions) or None, list(formats) or None, list(documents) or None,
                      strict=strict, on_output=view.done, force=force, jobs=jobs,
-                     on_plan=view.plan, on_start=view.start)
+                     on_plan=view.plan, on_start=view.start, keep_going=keep_going)
     finally:
         view.stop()
     for notice in result.notices:
         click.echo(f"publish: {notice}", err=True)
+    for warning in result.warnings:
+        click.echo(f"publish: {warning}", err=True)
     # the status page reads every catalog and runs the checks (a second for the
     # report, seconds at 100×): by a whole build that did something, so a no-op
     # build stays a no-op and `-e en -f html` stays quick

@@ -321,7 +321,11 @@ class Preview:
             plans = [Plan([d.name for d in self.project.documents], None)]
         for pl in plans:
             try:
-                result = build(self.project, editions=pl.editions, formats=["html"], documents=pl.documents)
+                # a missing picture must not stop the preview: the page shows it marked
+                result = build(self.project, editions=pl.editions, formats=["html"], documents=pl.documents,
+                               keep_going=True)
+                for warning in result.warnings:
+                    self.log(f"publish: {warning}")
             except PublishError as exc:
                 self.log(f"publish: {exc}")
                 self.state.publish(error=str(exc))

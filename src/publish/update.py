@@ -7,8 +7,9 @@ from typing import Callable
 
 import polib
 
-from . import catalog, glossary, normalize, source, units
+from . import catalog, glossary, normalize, pictures, source, units
 from .config import Document, Project
+from .errors import PublishWarning
 from .files import project_lock, remove_stale_temporaries
 
 
@@ -21,6 +22,7 @@ class DocumentUpdate:
     unchanged: list[str] = field(default_factory=list)
     normalized: list[normalize.Change] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)   # e.g. the source was read as Windows-1256
+    warnings: list[PublishWarning] = field(default_factory=list)  # e.g. a picture not found (--keep-going)
 
 
 def extract(project: Project, doc: Document) -> tuple[source.Source, list[units.Unit]]:
@@ -49,8 +51,15 @@ def _template_text(path: Path) -> str | None:
         return None
 
 
-def update_document(project: Project, doc: Document, terms: list[glossary.Term]) -> DocumentUpdate:
+def update_document(project: Project, doc: Document, terms: list[glossary.Term],
+                    keep_going: bool = False) -> DocumentUpdate:
     src, found = extract(project, doc)
+    # a picture the editions could not show stops the update before anything is written
+    # (--keep-going: a warning, and the editions show its description, marked)
+    lost = pictures.missing(src.blocks, src.text, doc.source.parent, project.root / "source",
+                            doc.relsource, src.blocks_json)
+    if not keep_going:
+        pictures.refuse(lost)
     pot = catalog.template(project, doc, found)
     pot_path = project.pot_path(doc)
     # Read and check every catalog before writing anything: bad input leaves all files as they were.
@@ -82,7 +91,8 @@ def update_document(project: Project, doc: Document, terms: list[glossary.Term])
         for lang, (path, old, text) in olds.items()]
     result = DocumentUpdate(doc.name, len(found), len(pot),
                             normalized=normalize.report(src.text, project.normalize),
-                            notices=[src.notice] if src.notice else [])
+                            notices=[src.notice] if src.notice else [],
+                            warnings=lost)
     for path, text, previous in outputs:
         written = text is not None and catalog.write(path, text, previous)
         (result.written if written else result.unchanged).append(str(path.relative_to(project.root)))
@@ -90,7 +100,7 @@ def update_document(project: Project, doc: Document, terms: list[glossary.Term])
 
 
 def update(project: Project, documents: list[str] | None = None,
-           on_wait: Callable[[], None] | None = None) -> list[DocumentUpdate]:
+           on_wait: Callable[[], None] | None = None, keep_going: bool = False) -> list[DocumentUpdate]:
     docs = [project.document(n) for n in documents] if documents else project.documents
     with project_lock(project.root, "update", on_wait=on_wait):
         for doc in docs:  # what a killed run left behind; nobody else writes catalogs while we hold the lock
@@ -100,4 +110,4 @@ def update(project: Project, documents: list[str] | None = None,
         # Units, templates and catalogs are tens of thousands of objects without cycles: the collector
         # walking them over and over took a tenth of a second of an update at 100x.
         with source.no_gc():
-            return [update_document(project, doc, terms) for doc in docs]
+            return [update_document(project, doc, terms, keep_going) for doc in docs]
