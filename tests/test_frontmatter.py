@@ -237,6 +237,12 @@ def project(tmp_path) -> Path:
     return tmp_path / "book"
 
 
+def _opf(epub: Path) -> str:
+    import zipfile
+    with zipfile.ZipFile(epub) as z:
+        return z.read(next(n for n in z.namelist() if n.endswith(".opf"))).decode("utf-8")
+
+
 def _msgids(root: Path, name: str) -> list[str]:
     return [e.msgid for e in polib.pofile(str(root / "translations" / "templates" / f"{name}.pot"))]
 
@@ -261,6 +267,11 @@ def test_import_puts_front_matter_in_publish_yml_and_nothing_in_the_units(projec
 
     from publish.build import build
     build(p, formats=["html"])
+    build(p, editions=["fa"], formats=["epub"])
+    opf = _opf(project / "build" / "fa" / "essay.epub")
+    assert re.search(r"<dc:creator[^>]*>مریم احمدی، علی رضایی</dc:creator>", opf)
+    assert "<dc:description>جستاری درباره شعر</dc:description>" in opf
+    assert re.search(r"<dc:subject[^>]*>شعر، زندگی</dc:subject>", opf)
     for edition in ("fa", "en", "fa-en"):
         page = (project / "build" / edition / "essay.html").read_text(encoding="utf-8")
         head = page[:page.index("</head>")]
@@ -295,6 +306,16 @@ def test_broken_front_matter_is_dropped_with_its_words_and_strict_refuses(projec
     result = importer.import_file(config.load(project), path)
     assert [d.words for d in result.dropped] == [4] and result.metadata == {}
     assert result.source.read_text(encoding="utf-8") == "متن اصلی.\n"
+
+    # no author, description or publisher anywhere: no empty element for them
+    p = config.load(project)
+    update(p)
+    from publish.build import build
+    build(p, editions=["fa"], formats=["html", "epub"])
+    page = (project / "build" / "fa" / "broken.html").read_text(encoding="utf-8")
+    assert not re.search(r'<meta name="(author|description|keywords)"', page)
+    opf = _opf(project / "build" / "fa" / "broken.epub")
+    assert not re.search(r"<dc:(creator|publisher|description|subject)\b", opf), opf
 
 
 def test_a_date_that_is_not_one_is_not_written(project, tmp_path):

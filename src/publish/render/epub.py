@@ -132,13 +132,14 @@ def write(a: Assembled, target: Path) -> bytes:
         "dir": _str(m["dir"]),
         "date": _str(m["date"]),
         "identifier": _str(m["identifier"]),
-        "publisher": _str(m.get("publisher", "")),
         "page-progression-direction": _str(m["dir"]),
         "toc-title": _str(label(a.edition.lang, "contents")),
     }
     if m.get("subtitle"):
         meta["subtitle"] = _str(m["subtitle"])
-    # written only when there is one: epubcheck refuses an empty dc:creator
+    # written only when there is one: epubcheck refuses an empty dc:creator or dc:publisher
+    if m.get("publisher"):
+        meta["publisher"] = _str(m["publisher"])
     if m.get("author"):
         meta["creator"] = {"t": "MetaList", "c": [{"t": "MetaMap", "c": {"role": _str("author"), "text": _str(m["author"])}}]}
     if m.get("description"):   # dc:description
