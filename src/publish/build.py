@@ -92,7 +92,7 @@ def _chosen(project: Project, names: list[str] | None) -> dict[str, tuple[str, .
 _DESCRIBE = {"publish": "publish's own code", "pandoc": "pandoc", "reading": "normalisation or segmentation settings",
              "metadata": "the project metadata in publish.yml", "pdf": "the PDF settings",
              "weasyprint": "WeasyPrint", "fonts": "the fonts", "images": "a picture under source/",
-             "missing": "a picture that was missing"}
+             "missing": "the pictures missing from the last build"}
 IMAGE_SUFFIXES = set(images.TYPES)  # the pictures an edition embeds: no other file under source/ is read
 _PDF_LIBRARIES = ("weasyprint", "pydyf", "fontTools", "tinycss2", "cssselect2")
 

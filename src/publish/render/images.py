@@ -76,6 +76,6 @@ def _data_url(url: str, base: Path, allowed: Path) -> str | None:
 def missing_mark(alt: list, url: str) -> dict:
     """A picture that could not be found, as the page shows it: its
     description and its file name in a box (class ``missing-picture``)."""
-    name = {"t": "Span", "c": [["", ["missing-picture-file"], []], [{"t": "Str", "c": unquote(url)}]]}
+    name = {"t": "Span", "c": [["", ["missing-picture-file"], [["dir", "ltr"]]], [{"t": "Str", "c": unquote(url)}]]}
     inner = (alt + [{"t": "Space"}] if alt else []) + [name]
     return {"t": "Span", "c": [["", ["missing-picture"], [["title", "missing picture"]]], inner]}
