@@ -325,3 +325,43 @@ def test_a_date_that_is_not_one_is_not_written(project, tmp_path):
     assert any("not a date" in w.message for w in result.warnings)
     doc = config.load(project).document("undated")
     assert (doc.title, doc.date) == ({"fa": "عنوان"}, "")
+
+
+@pytest.mark.parametrize("fmt", ["html", "docx", "odt"])
+def test_html_meta_and_word_properties_land_in_publish_yml(project, tmp_path, fmt):
+    """The same fields from <title>/<meta> and from Word's document properties."""
+    import subprocess
+    from publish.source import pandoc_path
+    md = tmp_path / "page.md"
+    md.write_text("متن صفحه.\n", encoding="utf-8")
+    target = tmp_path / f"page.{fmt}"
+    subprocess.run([pandoc_path(), str(md), "-s", "-o", str(target), "-M", "title=صفحه: یکم",
+                    "-M", "author=مریم احمدی", "-M", "author=علی رضایی", "-M", "description=درباره #صفحه",
+                    "-M", "pagetitle=صفحه: یکم"], check=True, capture_output=True)
+    result = importer.import_file(config.load(project), target)
+    assert result.metadata == {"title": "صفحه: یکم", "author": "مریم احمدی، علی رضایی",
+                               "description": "درباره #صفحه"}
+    doc = config.load(project).document("page")
+    assert (doc.title, doc.author, doc.description) == (
+        {"fa": "صفحه: یکم"}, {"fa": "مریم احمدی، علی رضایی"}, {"fa": "درباره #صفحه"})
+    origin = "the page's <title> and <meta>" if fmt == "html" else "the file's document properties"
+    assert f"# from {origin}; edit or remove:" in (project / "publish.yml").read_text(encoding="utf-8")
+
+
+def test_hostile_document_properties_are_ignored(tmp_path):
+    import zipfile
+    bomb = ('<?xml version="1.0"?><!DOCTYPE t [<!ENTITY a "lollollol">'
+            + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(8))
+            + ']><cp:coreProperties xmlns:cp="x" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+            '<dc:title>&i;</dc:title></cp:coreProperties>')
+    path = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("docProps/core.xml", bomb)
+    with hang_guard():
+        assert frontmatter.properties(path) == {}
+    (tmp_path / "broken.docx").write_bytes(b"PK\x03\x04 not a zip")
+    assert frontmatter.properties(tmp_path / "broken.docx") == {}
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("docProps/core.xml", '<cp:coreProperties xmlns:cp="x" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+                                        "<dc:title>عنوان</dc:title><dc:creator>الف; ب</dc:creator>")   # unclosed
+    assert frontmatter.properties(path) == {}

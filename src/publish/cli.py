@@ -343,6 +343,8 @@ def import_cmd(ctx, file, name, force, verbose, strict):
         click.echo(f"  replaces the example document {result.replaced!r} in publish.yml")
     elif result.registered:
         click.echo(f"  added document {result.name!r} to publish.yml")
+    if result.metadata:
+        click.echo(f"  with its {', '.join(result.metadata)} from the file (edit them in publish.yml)")
     for note in result.notes:
         click.echo(f"  simplified: {note}")
     if result.normalized:

@@ -257,3 +257,53 @@ def join(items: list[str]) -> str:
 
 def _words(text: str) -> int:
     return len(text.split())
+
+
+# --- Word and ODT document properties -----------------------------------------------------
+
+# where each key lives in docProps/core.xml (Word) and meta.xml (ODT); pandoc
+# reads the title and the author of a Word file, nothing of an ODT's
+_DC, _CP = "{http://purl.org/dc/elements/1.1/}", \
+    "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
+_META = "{urn:oasis:names:tc:opendocument:xmlns:meta:1.0}"
+_PROPERTIES = {
+    "docProps/core.xml": {"title": [_DC + "title"], "author": [_DC + "creator"],
+                          "description": [_DC + "description"], "keywords": [_CP + "keywords"]},
+    "meta.xml": {"title": [_DC + "title"], "author": [_DC + "creator", _META + "initial-creator"],
+                 "description": [_DC + "description"], "keywords": [_META + "keyword"]},
+}
+MAX_PROPERTIES = 1024 * 1024
+
+
+def properties(path) -> dict[str, str]:
+    """Title, author, description and keywords from a Word or ODT file's
+    document properties ({} when it has none or they cannot be read: they are
+    a convenience, and the text itself is pandoc's to read).  The file
+    creation date is not taken: it is the file's, often a template's, not the
+    text's."""
+    import zipfile
+    from xml.etree import ElementTree
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = set(z.namelist())
+            name = next((n for n in _PROPERTIES if n in names), None)
+            if name is None or z.getinfo(name).file_size > MAX_PROPERTIES:
+                return {}
+            data = z.read(name)
+        if b"<!DOCTYPE" in data or b"<!ENTITY" in data:   # properties need no DTD; entities are how XML bombs go off
+            return {}
+        root = ElementTree.fromstring(data)
+    except (OSError, zipfile.BadZipFile, ElementTree.ParseError, KeyError, ValueError, EOFError,
+            NotImplementedError, RuntimeError):
+        return {}
+    out = {}
+    for key, tags in _PROPERTIES[name].items():
+        for tag in tags:
+            texts = [" ".join("".join(el.itertext()).split()) for el in root.iter(tag)]
+            if key == "author":   # Word and LibreOffice separate several authors with ;
+                texts = [a.strip() for t in texts for a in t.split(";")]
+            text = join([t for t in texts if t])
+            if text:
+                out[key] = text
+                break
+    return out

@@ -137,7 +137,7 @@ def read(path: Path, media_dir: str | None, cwd: Path) -> tuple[dict, Intake]:
         if media_dir:
             args.append(f"--extract-media={media_dir}")
         doc = json.loads(_run(args, None, display, cwd=cwd))
-        intake.metadata = _pandoc_metadata(doc)
+        intake.metadata = {**frontmatter.properties(path), **_pandoc_metadata(doc)}   # what pandoc does not read
         return doc, intake
     text, intake.notice = encoding.decode(_read_bytes(path), display, html=suffix in (".html", ".htm"))
     if "\x00" in text:
@@ -184,8 +184,8 @@ def _meta_text(value: dict, stringify) -> str:
         return " ".join(stringify(c).split())
     if t == "MetaBlocks":
         return " ".join(" ".join(stringify(b.get("c", [])) if b["t"] in ("Para", "Plain") else "" for b in c).split())
-    if t == "MetaList":
-        return ", ".join(x for x in (_meta_text(v, stringify) for v in c) if x)
+    if t == "MetaList":   # several authors: joined as front matter's are (، between Persian names)
+        return frontmatter.join([x for x in (_meta_text(v, stringify) for v in c) if x])
     if t == "MetaBool":
         return ""
     return ""
@@ -628,7 +628,7 @@ def import_file(project: Project, path: Path, name: str | None = None, force: bo
         _remove_starter(project, starter)
     return Imported(name, target, relsource, media, notes,
                     normalize.report(markdown, project.normalize), registered=not listed,
-                    replaced=starter, notice=intake.notice, metadata=intake.metadata,
+                    replaced=starter, notice=intake.notice, metadata=fields if not listed else {},
                     dropped=intake.dropped, warnings=intake.warnings)
 
 
