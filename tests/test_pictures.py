@@ -144,7 +144,7 @@ def test_import_warns_about_what_it_leaves_behind(book, tmp_path):
     assert "etc/passwd" in by_line[n(5)]
     assert "outside the file's folder" in by_line[n(6)]
     assert "absolute path" in by_line[n(7)]
-    assert "absolute path" in by_line[n(8)] and by_line[n(8)].endswith(": /etc/passwd")
+    assert by_line[n(8)].startswith("picture refused: /etc/passwd: an absolute path")
     assert "outside the file's folder (a symlink)" in by_line[n(9)]
     assert "file:///etc/passwd" in by_line[n(10)]
     assert n(11) not in by_line and n(12) not in by_line and n(1) not in by_line
@@ -155,6 +155,28 @@ def test_import_warns_about_what_it_leaves_behind(book, tmp_path):
     for p in (book / "source").rglob("*"):
         assert b"private" not in p.read_bytes() if p.is_file() else True
         assert not (p.is_file() and p.read_bytes() == outside.read_bytes())
+
+
+def test_html_pages_and_img_tags_carry_their_pictures(book, tmp_path):
+    page = tmp_path / "page"
+    put(page / "img" / "photo one.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(64))
+    put(page / "img" / "b.png", png(3))
+    (page / "index.html").write_text(
+        '<html><head><meta charset="utf-8"><title>برگه</title></head><body>\n'
+        '<p>متن برگه.</p>\n'
+        '<p><img src="img/photo%20one.jpg" alt="عکس یک"></p>\n'
+        '<p><img src="http://example.org/far.png" alt="دور"></p>\n'
+        '</body></html>\n', encoding="utf-8")
+    result = importer.import_file(config.load(book), page / "index.html", name="page")
+    assert [p.name for p in result.media] == ["photo-one.jpg"]
+    assert "media/page/photo-one.jpg" in result.source.read_text(encoding="utf-8")
+    assert [(w.line, "on the web" in w.message) for w in result.warnings] == [(4, True)]
+
+    (page / "notes.md").write_text('# یادداشت\n\nمتن با تصویر <img src="img/b.png" alt="ب"> در میان.\n',
+                                   encoding="utf-8")
+    result = importer.import_file(config.load(book), page / "notes.md")
+    assert [p.name for p in result.media] == ["b.png"] and result.warnings == []
+    assert "media/notes/b.png" in result.source.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("fmt", ["docx", "odt"])

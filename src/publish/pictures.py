@@ -173,7 +173,7 @@ def locate(target: str, base: Path) -> _Found:
                 continue
             if not real.is_relative_to(fence):
                 if path.exists() or path.is_symlink():
-                    refusals.append("it is outside the file's folder" + (" (a symlink)" if path.is_symlink() else ""))
+                    refusals.append("outside the file's folder" + (" (a symlink)" if path.is_symlink() else ""))
                 continue
             if not real.exists():
                 continue
@@ -272,8 +272,8 @@ def carry(doc: dict, base: Path, dest: Path, rel: str, display: str,
         else:
             found = locate(stripped, base)
         if found.path is None:
-            what = "picture not found" if found.why == "not found" else f"picture refused ({found.why})"
-            warn(f"{what}: {stripped}", stripped)
+            warn(f"picture not found: {stripped}" if found.why == "not found" else
+                 f"picture refused: {stripped}: {found.why}", stripped)
             continue
         name = copied.get(found.path)
         if name is None:
