@@ -361,10 +361,10 @@ def build(project: Project, editions: list[str] | None = None, formats: list[str
 
     # Every source to be assembled is read, and its pictures checked, before
     # anything is written; each is read once (``prepared`` takes it from here).
-    from . import source
     loaded = {}
     lost: set[str] = set()   # documents built with a picture missing: built again next time
     for doc in docs:
+        from . import source   # here: a build with nothing to do reads no source
         src = loaded[doc.name] = source.load(doc.source, project.normalize, doc.relsource, project.trees_dir)
         found = pictures.missing(src.blocks, src.text, doc.source.parent, project.root / "source",
                                  doc.relsource, src.blocks_json)
