@@ -170,6 +170,15 @@ def test_detection_order(html):
         assert got == text and notice.startswith(f"read as UTF-16 {order} (") and notice.endswith(SILENCE)
 
 
+def test_windows_1256_with_latin_words_beside_the_persian():
+    # Latin words at the very start and end, and between Persian ones, are
+    # not "mixed words": only a Latin letter touching an Arabic one is
+    text = "Chapter 1\n\n" + FA + " (PDF, ISBN) " + FA + " end"
+    assert decode(text.encode("cp1256"), html=False)[0] == text
+    with pytest.raises(PublishError):
+        decode((FA + " Gr" + "\u0650" + "sse").encode("cp1256"), html=False)
+
+
 def test_utf16_without_a_mark_even_with_no_space_or_ascii():
     # one Persian word in UTF-16 LE is valid UTF-8 (control bytes and ASCII): the controls give it away
     got, notice = decode("سلام".encode("utf-16-le"), html=False)
@@ -345,3 +354,17 @@ def test_a_windows_1256_html_page_imports_word_for_word(blank, tmp_path):
         assert FA in md                       # every word, the ZWNJ in نوشته‌اي too
         assert "?" not in md.replace("؟", "") and "\ufffd" not in md
         assert not any("\u00c0" <= ch <= "\u00ff" for ch in md)   # no Latin-1 mojibake (Óå äÓá)
+
+
+@pytest.mark.parametrize("data", [FA.encode("utf-32"), b"one\ntwo \xff\xfe\x81 caf\xe9\n"], ids=["utf32", "broken"])
+def test_an_unreadable_file_is_refused_by_import_and_nothing_is_written(blank, tmp_path, data):
+    root = _project(blank, tmp_path, STARTER.encode("utf-8"))
+    before = _files(root)
+    for suffix in (".txt", ".md", ".html"):
+        path = tmp_path / f"bad{suffix}"
+        path.write_bytes(data)
+        result = _run(root, "import", str(path))
+        assert result.exit_code == 1
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith(f"publish: {path}") and "save the file as UTF-8" in lines[0]
+        assert _files(root) == before
