@@ -339,3 +339,16 @@ def test_nothing_outside_the_fence_is_ever_copied(tmp_path_factory, target):
 
 
 _FENCE: dict = {}
+
+
+def test_the_preview_keeps_going_and_says_why(tmp_path):
+    """publish serve rebuilds with the picture marked, and logs its line."""
+    from publish.serve import Preview
+    root = _project(tmp_path / "p")
+    logged = []
+    preview = Preview(root, log=logged.append)
+    preview.rebuild(None)
+    assert preview.state.error is None
+    assert any("source/fa/doc.md:5: warning: picture not found: media/doc/map.png" in m for m in logged), logged
+    page = (root / "build" / "fa" / "doc.html").read_text(encoding="utf-8")
+    assert 'class="missing-picture"' in page and "نقشه شهر" in page
