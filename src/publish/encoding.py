@@ -180,16 +180,15 @@ def _as_declared(data: bytes, name: str, label: str, how: str, display: str) -> 
                                path=display, line=line)
         text, what, why = guess
         return text, f"read as {what}, although {said}: line {line} is not UTF-8 and the file {why}; {_SILENCE}"
-    # A page converted to UTF-8 that kept its old declaration: valid UTF-8
-    # with real multi-byte letters, which legacy text forms only by chance.
-    if not data.isascii():
-        try:
-            return data.decode("utf-8"), (f"read as UTF-8, although {said}: the bytes are UTF-8; "
-                                          f"correct the declaration to silence this notice")
-        except UnicodeDecodeError:
-            pass
     if data.isascii():
         return data.decode("ascii"), None   # every encoding we read agrees on ASCII
+    # A page converted to UTF-8 that kept its old declaration: valid UTF-8
+    # with multi-byte letters, which legacy text forms only by chance.
+    try:
+        return data.decode("utf-8"), (f"read as UTF-8, although {said}: the bytes are UTF-8; "
+                                      f"correct the declaration to silence this notice")
+    except UnicodeDecodeError:
+        pass
     if name in _LATIN:
         text = _windows_1256(data)
         if text is not None:
