@@ -7,9 +7,9 @@ from typing import Callable
 
 import polib
 
-from . import catalog, glossary, normalize, pictures, source, units
-from .config import Document, Project
+from . import catalog, glossary, normalize, pictures, source, structure, units
 from .errors import PublishWarning
+from .config import Document, Project
 from .files import project_lock, remove_stale_temporaries
 
 
@@ -22,7 +22,7 @@ class DocumentUpdate:
     unchanged: list[str] = field(default_factory=list)
     normalized: list[normalize.Change] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)   # e.g. the source was read as Windows-1256
-    warnings: list[PublishWarning] = field(default_factory=list)  # e.g. a picture not found (--keep-going)
+    warnings: list[PublishWarning] = field(default_factory=list)  # e.g. a code fence never closed
 
 
 def extract(project: Project, doc: Document) -> tuple[source.Source, list[units.Unit]]:
@@ -92,11 +92,45 @@ def update_document(project: Project, doc: Document, terms: list[glossary.Term],
     result = DocumentUpdate(doc.name, len(found), len(pot),
                             normalized=normalize.report(src.text, project.normalize),
                             notices=[src.notice] if src.notice else [],
-                            warnings=lost)
+                            warnings=sorted(source_warnings(src, doc.relsource) + lost,
+                                            key=lambda w: w.line or 0))
     for path, text, previous in outputs:
         written = text is not None and catalog.write(path, text, previous)
         (result.written if written else result.unchanged).append(str(path.relative_to(project.root)))
     return result
+
+
+def source_warnings(src: source.Source, display: str) -> list[PublishWarning]:
+    """What in a source will surprise its editors: structural slips (see
+    ``structure``) and raw HTML, which no translator is offered and which
+    every edition prints as it is."""
+    found = structure.surprises(src.text, display)
+    raw: dict[int | None, tuple[str, str]] = {}
+    for line, el in _raw_html(src.blocks):
+        html = el["c"][1].strip()
+        if not html.startswith("<!--"):
+            raw.setdefault(line, (el["t"], html.split("\n")[0][:40]))
+    for line, (kind, html) in raw.items():
+        what = ("is not offered for translation" if kind == "RawBlock"
+                else "reaches translators as markup")
+        found.append(PublishWarning(f"raw HTML ({html}) {what} and is printed as it is in every edition; "
+                                    f"`publish import` converts HTML to Markdown", path=display, line=line))
+    return sorted(found, key=lambda w: w.line or 0)
+
+
+def _raw_html(node, line: int | None = None):
+    """(line, element) for each raw HTML element, the line that of the
+    nearest element above it that knows its own."""
+    if isinstance(node, list):
+        for x in node:
+            yield from _raw_html(x, line)
+    elif isinstance(node, dict) and "t" in node:
+        line = node.get("_line", line)
+        if node["t"] in ("RawBlock", "RawInline"):
+            if node["c"][0] in ("html", "html5", "html4"):
+                yield line, node
+        elif "c" in node:
+            yield from _raw_html(node["c"], line)
 
 
 def update(project: Project, documents: list[str] | None = None,
