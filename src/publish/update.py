@@ -8,8 +8,8 @@ from typing import Callable
 import polib
 
 from . import catalog, glossary, normalize, pictures, source, structure, units
-from .errors import PublishWarning
 from .config import Document, Project
+from .errors import PublishWarning
 from .files import project_lock, remove_stale_temporaries
 
 
