@@ -176,7 +176,7 @@ def test_assert_kept_message_lists_missing_words():
 # --- the property: random Markdown + HTML → import → fa edition ------------------------------------
 
 PERSIAN = ["کتاب", "باران", "شهر", f"می{ZWNJ}شود", f"نیم{ZWNJ}فاصله", "پژوهش", "گل", "چراغ", "ژاله",
-           "۱۴۰۳", "۲۵", "کوچه", "دریا", f"خانه{ZWNJ}ها", "سلام"]
+           "۱۴۰۳", "۲۵", "کوچه", "دریا", f"خانه{ZWNJ}ها", "سلام", "كتابي"]   # the last in Arabic letters
 LATIN = ["Unicode", "pandoc", "HTML", "book", "2024", "alpha", "Tehran"]
 
 word = st.sampled_from(PERSIAN + LATIN)
@@ -185,12 +185,13 @@ phrase = st.lists(word, min_size=1, max_size=5).map(" ".join)
 
 @st.composite
 def inline(draw, depth=0) -> str:
-    kind = draw(st.sampled_from(["text", "text", "b", "i", "sup", "sub", "code", "kbd", "a", "br", "span",
-                                 "nbsp", "amp", "strong"] + (["nest"] if depth < 1 else [])))
+    kind = draw(st.sampled_from(["text", "text", "b", "i", "em", "u", "sup", "sub", "code", "kbd", "a", "br",
+                                 "span", "nbsp", "amp", "strong", "zwnj", "md-link", "md-emph"]
+                                + (["nest"] if depth < 1 else [])))
     text = draw(phrase)
     if kind == "text":
         return text
-    if kind in ("b", "i", "sup", "sub", "kbd", "strong"):
+    if kind in ("b", "i", "em", "u", "sup", "sub", "kbd", "strong"):
         return f"<{kind}>{text}</{kind}>"
     if kind == "code":
         return draw(st.sampled_from([f"<code>{text}</code>", "<code>(2<sup>53</sup>-1)</code>"]))
@@ -203,6 +204,12 @@ def inline(draw, depth=0) -> str:
         return f'<span dir="ltr" lang="en">{text}</span>'
     if kind == "nbsp":
         return f"<b>&nbsp;</b>{text}"
+    if kind == "zwnj":      # markup inside a word joined by a ZWNJ
+        return f"<b>می</b>{ZWNJ}شود {text}"
+    if kind == "md-link":
+        return f"[{text}](https://example.net/{draw(st.integers(0, 9))})"
+    if kind == "md-emph":
+        return f"*{text}* **{draw(phrase)}**"
     if kind == "amp":
         return f"{text} &amp; {draw(phrase)}"
     return f"<b>{text} {draw(inline(depth + 1))}</b>"
@@ -257,7 +264,7 @@ def project_root():
         yield root
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                  HealthCheck.too_slow])
 @given(text=documents)
 def test_random_markdown_with_html_keeps_every_word(project_root, text):
