@@ -21,10 +21,13 @@ Decisions (each also says why):
   carried *or* reported as dropped) is counted apart, per element, with its
   line.
 * **Word boundaries.**  Inline elements (``b``, ``i``, ``a``, ``span``,
-  ``code``, ``kbd`` …) join their text to their neighbours (``**می**‌شود`` is
-  one word); every other element — blocks, ``br``, and ``sup``/``sub`` — is a
-  boundary, so ``2<sup>53</sup>`` is the two words *2* and *53* and an
-  edition that prints ``253`` loses both.
+  ``code``, ``kbd`` …) and ``wbr`` join their text to their neighbours
+  (``**می**‌شود`` is one word); every other element — blocks, ``br``, and
+  ``sup``/``sub`` — is a boundary, so ``2<sup>53</sup>`` is the two words *2*
+  and *53* and an edition that prints ``253`` loses both.
+* **Void elements.**  lxml's parser (libxml2, HTML 4) nests what follows an
+  ``<embed>``, ``<source>``, ``<track>`` or ``<wbr>`` inside it; the oracle
+  reads that text where a browser shows it, after the element.
 * **Words.**  The text is normalised with publish's own rules (all on, the
   default: ي→ی, ك→ک, tatweel, stray ZWNJ, presentation forms) — the edition
   is normalised that way, so a comparison without it would report every
@@ -68,7 +71,11 @@ WORD = re.compile(f"[{_CHAR}]+(?:\u200c+[{_CHAR}]+)*")
 # elements whose text runs into their neighbours' (no word boundary at their edges)
 INLINE = frozenset("a abbr b bdi bdo big cite code data del dfn em font i ins kbd label mark nobr q s samp "
                    "small span strike strong time tt u var".split())
-INVISIBLE = frozenset("head script style template title meta link noframes".split())
+INVISIBLE = frozenset("head script style template title noframes".split())
+# elements that cannot hold anything; libxml2's HTML parser (HTML 4) does not
+# know the HTML 5 ones (embed, source, track, wbr) and nests what follows them
+# inside them: that text is read as their siblings', as a browser shows it
+VOID = frozenset("area base br col embed hr img input keygen link meta param source track wbr".split())
 LINK_SCHEMES = ("http:", "https:", "mailto:")
 
 
@@ -139,6 +146,16 @@ def html_visible(html: str | bytes, *, part: str = "body", generated_notes: bool
         if not isinstance(el.tag, str):          # comments, processing instructions
             return
         tag = el.tag.lower()
+        if tag in VOID:
+            if tag == "img":
+                out.pictures.append(el.get("src") or "")
+                sink.append(" " + (el.get("alt") or "") + " ")
+            elif tag in set_aside:
+                out.aside.append(SetAside(tag, el.sourceline, Counter()))
+            if tag != "wbr":            # a break opportunity inside a word, not a space
+                sink.append(" ")
+            _children_text(el, sink, walk)
+            return
         if tag in INVISIBLE:
             return
         classes = (el.get("class") or "").split()
@@ -153,10 +170,6 @@ def html_visible(html: str | bytes, *, part: str = "body", generated_notes: bool
             link = _link(el.get("href"))
             if link:
                 out.links.add(link)
-        if tag == "img":
-            out.pictures.append(el.get("src") or "")
-            sink.append(" " + (el.get("alt") or "") + " ")
-            return
         if tag == "figcaption":
             figure = el.getparent()
             alts = {" ".join(words(i.get("alt") or "").elements()) for i in figure.iter("img")} \
@@ -292,7 +305,7 @@ class Comparison:
             return []
         found = []
         for n, line in enumerate(self.source_text.splitlines(), 1):
-            if word in words(line):
+            if word in words(re.sub(r"<[^>]*>?", " ", line)):      # the text of the line, not its tags
                 found.append(n)
                 if len(found) == limit:
                     break
