@@ -72,7 +72,7 @@ CASES = {c.file: c for c in (
     Case("pictures.md"),
     Case("word-source.docx", media_flat=True),
     Case("word-source.odt", media_flat=True),
-    Case("unclosed.md", structural=((1, r"heading|wall|paragraph of \d+ words"), (5, r"div"), (19, r"fence|```|code block"))),
+    Case("unclosed.md", structural=((1, r"heading|wall|paragraph of \d+ words"), (5, r"div|HTML block"), (19, r"fence|```|code block"))),
 )}
 WITH_PICTURES = ["faq.html", "pictures.md", "word-source.docx", "word-source.odt"]
 
