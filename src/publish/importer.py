@@ -227,6 +227,20 @@ def _plain_inlines(blocks: list) -> list:
             add(_plain_inlines(c if t == "BlockQuote" else c[1]))
         elif t == "CodeBlock":
             add([{"t": "Code", "c": [["", [], []], c[1].replace("\n", " ")]}])
+        elif t == "DefinitionList":
+            for term, defs in c:
+                add(term)
+                for d in defs:
+                    add(_plain_inlines(d))
+        elif t == "Table":   # a table in a cell (old pages laid themselves out so): its cells in a row
+            _, caption, _, head, bodies, foot = c
+            add(_plain_inlines(caption[1]))
+            for row in head[1] + [r for bd in bodies for r in bd[2] + bd[3]] + foot[1]:
+                for cell in row[1]:
+                    add(_plain_inlines(cell[4]))
+        elif t == "Figure":
+            add(_plain_inlines(c[2]))
+            add(_plain_inlines(c[1][1]))
     return [({"t": "Space"} if el["t"] in ("LineBreak", "SoftBreak") else el) for el in out]
 
 

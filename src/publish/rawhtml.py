@@ -50,7 +50,7 @@ _CONTAINERS = {"div", "details", "blockquote", "table", "section", "article", "a
                "dl", "ul", "ol", "center", "nav", "header", "footer", "main", "form", "pre", "fieldset"}
 _FRAGMENT = "publish-frag-"
 _HOLE = re.compile("\ue000(\\d+)\ue001")
-_WORD = re.compile(r"\w+")
+_WORD = re.compile(r"\w+(?:\u200c\w+)*")   # a ZWNJ joins the parts of one word (نمی‌دهد)
 
 
 def _dropped(what: str, line: int | None, words: int):
@@ -139,6 +139,27 @@ def _remove(el) -> None:
     parent.remove(el)
 
 
+# Empty elements of HTML5 that libxml2's parser does not know as empty: it
+# puts whatever follows them inside them, where dropping the element would
+# drop that text too.
+_VOID5 = ("embed", "source", "track", "wbr", "param", "keygen")
+
+
+def _hoist(el) -> None:
+    """Move what the parser put inside an empty element to after it."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail, el.tail, el.text = el.tail or "", el.text, None
+    children = list(el)
+    for i, child in enumerate(children):
+        parent.insert(parent.index(el) + 1 + i, child)
+    if children:
+        children[-1].tail = (children[-1].tail or "") + tail
+    else:
+        el.tail = (el.tail or "") + tail
+
+
 def _is_blank(el) -> bool:
     text = "".join(el.itertext())
     return not text.strip() and not any(True for c in el.iter() if c is not el and c.tag in ("img", "br"))
@@ -170,6 +191,8 @@ def prepare(text: str, drop: list, lines: dict | None = None) -> str:
         return text
     for el in list(root.iter(etree.Comment, etree.ProcessingInstruction)):
         _remove(el)   # invisible to a reader
+    for el in list(root.iter(*_VOID5)):
+        _hoist(el)
     for el in list(root.iter()):
         if not isinstance(el.tag, str):
             continue
@@ -325,9 +348,10 @@ class _Resolver:
                     j += 1
                 line = self.find_line(b["c"][1])
                 if depth > 0:
+                    tag = re.match(r"\s*<([A-Za-z][\w-]*)", b["c"][1])
                     self.intake.warnings.append(PublishWarning(
-                        "an HTML block opened here is never closed: everything after it was read as "
-                        "part of it", path=self.display, line=line))
+                        f"an HTML block{f' <{tag.group(1)}>' if tag else ''} opened here is never closed: "
+                        f"everything after it was read as part of it", path=self.display, line=line))
                 run = [self.protect_block(x) for x in blocks[i:j]]
                 self.add(run, line, self.block_splice(blocks, i, j))
                 i = j
