@@ -178,3 +178,16 @@ def test_structure_surprises():
     assert structure.surprises("# سر\n\n" + wall, "x") == []
     [w] = structure.surprises("# سر\n\nمقدمه.\n\n" + " ".join(["واژه"] * 450), "x")
     assert w.line == 5 and "450 words" in w.message
+
+
+def test_many_tags_to_unwrap_do_not_hang():
+    """30,000 empty <b> in one paragraph took a minute when each was moved
+    out of its parent (lxml counts siblings to find a place); the guard
+    fails a hang, it measures nothing."""
+    import subprocess
+    import sys
+    code = ("from publish import rawhtml\n"
+            "html = '<p>' + 'واژه <b> </b><wbr>x<kbd>k</kbd>' * 30000 + '</p>'\n"
+            "out = rawhtml.prepare(html, [])\n"
+            "assert out.count('واژه') == 30000 and out.count('<code>k</code>') == 30000\n")
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=30)

@@ -95,33 +95,14 @@ def _line(el, lines: dict | None) -> int | None:
 
 
 def _unwrap(el) -> None:
-    """Replace ``el`` by its children and text (lxml keeps text in .text and
-    .tail, so this is not a one-liner)."""
-    parent = el.getparent()
-    if parent is None:
-        return
-    idx = parent.index(el)
-    prev = el.getprevious()
-    text = el.text or ""
-    if text:
-        if prev is not None:
-            prev.tail = (prev.tail or "") + text
-        else:
-            parent.text = (parent.text or "") + text
-    children = list(el)
-    for i, child in enumerate(children):
-        parent.insert(idx + i, child)
-    tail = el.tail or ""
-    if tail:
-        if children:
-            children[-1].tail = (children[-1].tail or "") + tail
-        else:
-            before = parent[idx - 1] if idx > 0 else None
-            if before is not None and before is not el:
-                before.tail = (before.tail or "") + tail
-            else:
-                parent.text = (parent.text or "") + tail
-    parent.remove(el)
+    """Let ``el``'s content stand without it: made a bare span (or div, if it
+    holds blocks), which pandoc reads as a wrapper and ``importer.clean``
+    unwraps.  Renaming, not moving the children out: lxml finds an
+    element's place among its siblings by counting, and 30,000 unwrapped
+    tags in one paragraph took a minute that way."""
+    inline = not any(isinstance(c.tag, str) and c.tag in _BLOCKS for c in el.iter() if c is not el)
+    el.tag = "span" if inline else "div"
+    el.attrib.clear()
 
 
 def _remove(el) -> None:
@@ -139,6 +120,9 @@ def _remove(el) -> None:
     parent.remove(el)
 
 
+_BLOCKS = {"p", "div", "ul", "ol", "dl", "table", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5",
+           "h6", "section", "article", "figure", "details", "hr", "form", "center", "summary"}
+
 # Empty elements of HTML5 that libxml2's parser does not know as empty: it
 # puts whatever follows them inside them, where dropping the element would
 # drop that text too.
@@ -152,8 +136,8 @@ def _hoist(el) -> None:
         return
     tail, el.tail, el.text = el.tail or "", el.text, None
     children = list(el)
-    for i, child in enumerate(children):
-        parent.insert(parent.index(el) + 1 + i, child)
+    for child in reversed(children):   # addnext keeps each child's tail with it
+        el.addnext(child)
     if children:
         children[-1].tail = (children[-1].tail or "") + tail
     else:
@@ -169,9 +153,7 @@ def _verse(el) -> bool:
     """A div or p whose content is lines of inline text cut by <br>."""
     if not any(c.tag == "br" for c in el):
         return False
-    block_tags = {"p", "div", "ul", "ol", "dl", "table", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5",
-                  "h6", "section", "article", "figure", "details", "hr", "form", "center"}
-    return not any(c.tag in block_tags for c in el.iter() if c is not el)
+    return not any(c.tag in _BLOCKS for c in el.iter() if c is not el)
 
 
 def _trim_breaks(el) -> None:
@@ -233,7 +215,7 @@ def prepare(text: str, drop: list, lines: dict | None = None) -> str:
     for el in list(body.iter(*_AS_CODE)):
         el.tag = "code"
     for el in list(body.iter(*_EMPHASIS)):
-        if el.getparent() is not None and _is_blank(el) and not len(el):
+        if el.getparent() is not None and not len(el) and _is_blank(el):
             el.text = " " if el.text else el.text
             _unwrap(el)
     for el in list(body.iter("div", "p")):
