@@ -191,3 +191,12 @@ def test_many_tags_to_unwrap_do_not_hang():
             "out = rawhtml.prepare(html, [])\n"
             "assert out.count('واژه') == 30000 and out.count('<code>k</code>') == 30000\n")
     subprocess.run([sys.executable, "-c", code], check=True, timeout=30)
+
+
+def test_deep_or_unclosed_empty_elements_lose_no_word():
+    """libxml2 nests what follows an HTML5 empty element (<wbr>, <embed>)
+    inside it, and drops text past 256 levels of nesting without a word."""
+    from publish import rawhtml
+    html = "<p>" + "واژه<wbr>x <embed src=a>" * 1000 + "</p>" + "<div>" * 400 + "ژرف" + "</div>" * 400
+    out = rawhtml.prepare(html, [])
+    assert out.count("واژه") == 1000 and out.count("ژرف") == 1

@@ -76,8 +76,11 @@ def _parse(text: str):
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
     if not text.strip():
         return None
+    # libxml2 does not know HTML5's empty elements: it would nest all that
+    # follows inside them, and past 256 levels it drops text without a word
+    text = _VOID5_TAG.sub(lambda m: m.group(0) + f"</{m.group(1)}>", text)
     try:
-        return lxml.html.document_fromstring(text)
+        return lxml.html.document_fromstring(text, parser=lxml.html.HTMLParser(huge_tree=True))
     except (etree.ParserError, ValueError):
         return None
 
@@ -127,6 +130,7 @@ _BLOCKS = {"p", "div", "ul", "ol", "dl", "table", "blockquote", "pre", "h1", "h2
 # puts whatever follows them inside them, where dropping the element would
 # drop that text too.
 _VOID5 = ("embed", "source", "track", "wbr", "param", "keygen")
+_VOID5_TAG = re.compile(r"<(embed|source|track|wbr|param|keygen)\b[^<>]*>", re.IGNORECASE)
 
 
 def _hoist(el) -> None:
