@@ -225,13 +225,18 @@ SHAPES = {
 _DROPPED_TAG = re.compile(r"^<([a-z0-9]+)>")
 
 
-@pytest.fixture(scope="module")
-def shapes_root():
+def _book(prefix: str):
+    """A fresh project in a temporary folder, for a module's tests."""
     from publish import scaffold
-    with tempfile.TemporaryDirectory(prefix="import-shapes-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
         root = Path(tmp) / "book"
         scaffold.init(root, title="آزمون", targets=("en",))
         yield root
+
+
+@pytest.fixture(scope="module")
+def shapes_root():
+    yield from _book("import-shapes-")
 
 
 @pytest.mark.parametrize("file", list(SHAPES))
@@ -341,11 +346,7 @@ documents = st.lists(markdown_block(), min_size=1, max_size=6).map(lambda bs: "\
 
 @pytest.fixture(scope="module")
 def project_root():
-    from publish import scaffold
-    with tempfile.TemporaryDirectory(prefix="import-words-") as tmp:
-        root = Path(tmp) / "book"
-        scaffold.init(root, title="آزمون", targets=("en",))
-        yield root
+    yield from _book("import-words-")
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,

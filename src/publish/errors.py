@@ -7,6 +7,11 @@ with status 1.  Everything else is a bug and keeps its traceback.
 from __future__ import annotations
 
 
+def where(path: str | None, line: int | None) -> str:
+    """``path:line: `` as a message starts, or nothing."""
+    return path + (f":{line}" if line else "") + ": " if path else ""
+
+
 class PublishError(Exception):
     def __init__(self, message: str, path: str | None = None, line: int | None = None):
         super().__init__(message)
@@ -15,10 +20,7 @@ class PublishError(Exception):
         self.line = line
 
     def __str__(self) -> str:
-        where = ""
-        if self.path:
-            where = self.path + (f":{self.line}" if self.line else "") + ": "
-        return where + self.message
+        return where(self.path, self.line) + self.message
 
 
 class PublishWarning:
@@ -33,10 +35,7 @@ class PublishWarning:
         self.line = line
 
     def __str__(self) -> str:
-        where = ""
-        if self.path:
-            where = self.path + (f":{self.line}" if self.line else "") + ": "
-        return where + "warning: " + self.message
+        return where(self.path, self.line) + "warning: " + self.message
 
     def __repr__(self) -> str:
         return f"PublishWarning({self.message!r}, path={self.path!r}, line={self.line!r})"
