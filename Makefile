@@ -16,6 +16,12 @@ DEBS_RUN  := fonts-noto-core fontconfig libpango-1.0-0 libpangoft2-1.0-0 libharf
 # the real tools the tests prove outputs with
 DEBS_TEST := gettext poppler-utils epubcheck default-jre-headless po4a chromium
 
+# the Nu HTML Checker, which the tests validate every HTML page with: the
+# npm package ships vnu.jar (its postinstall only fetches a Java runtime, and
+# Java is a Debian package above); npm comes with Node.js
+VNU_VERSION := 26.9.27
+VNU     := .tools/node_modules/vnu-jar/build/dist/vnu.jar
+
 .PHONY: all setup update build test bench fuzz clean distclean
 
 all: build
@@ -35,14 +41,19 @@ $(STAMPS)/venv: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $@
 
+$(VNU):
+	@command -v npm >/dev/null 2>&1 || sh .ci/debs nodejs npm
+	npm install --silent --no-audit --no-fund --ignore-scripts --prefix .tools vnu-jar@$(VNU_VERSION)
+	@test -f $@
+
 update: setup
 	$(BIN)/publish update
 
 build: update
 	$(BIN)/publish build
 
-test: setup debs-test
-	$(BIN)/python -m pytest -q
+test: setup debs-test $(VNU)
+	VNU_JAR=$(VNU) $(BIN)/python -m pytest -q
 
 # bench/speed.py measures with GNU time (package time) against po4a and md2po;
 # about 20 minutes on 2 cores
@@ -61,4 +72,4 @@ clean:
 	rm -rf build
 
 distclean: clean
-	rm -rf $(VENV) $(STAMPS)
+	rm -rf $(VENV) $(STAMPS) .tools
