@@ -194,7 +194,7 @@ def section(s: LanguageStatus, source_lang: str) -> str:
             f'{(" · " + words) if words else ""}</p>\n'
             f'<div class="bar" role="img" aria-label="{_pct(s.percent)}% translated">{bar}</div>\n'
             f'<p class="where"><code>{_e(s.catalog)}</code>{revised}</p>\n'
-            f'<div class="map" aria-label="the document, one square per unit">{"".join(paras)}</div>\n'
+            f'<div class="map" role="img" aria-label="the document, one square per unit">{"".join(paras)}</div>\n'
             f'</section>')
 
 
