@@ -24,11 +24,11 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import encoding, frontmatter, normalize, pictures, rawhtml, structure
+from . import encoding, frontmatter, links, normalize, pictures, rawhtml, structure
 from .config import CONFIG_NAME, Project, compose_yaml
 from .errors import PublishError, PublishWarning
 from .files import write_atomic
-from .source import pandoc_path
+from .source import MAX_SOURCE_BYTES, pandoc_path
 
 # file suffix → pandoc reader; text is built by hand (pandoc has no plain-text reader)
 READERS = {
@@ -114,11 +114,56 @@ class Intake:
     offset: int = 0    # lines removed from the top (front matter) before pandoc read the rest
 
 
+# A file a press imports is a document, not an archive of the world: these
+# bound what pandoc is handed, so a few hundred bytes (a zip bomb, a page of
+# nothing) cannot take minutes and gigabytes before anything is refused.
+MAX_IMPORT_BYTES = 64 * 1024 * 1024          # the file as it arrives
+MAX_UNPACKED_BYTES = 256 * 1024 * 1024       # a .docx/.odt unpacked, pictures included
+MAX_TEXT_XML_BYTES = 48 * 1024 * 1024        # its text (word/document.xml, content.xml) unpacked
+MAX_RATIO = 200                              # unpacked ÷ packed for one part of more than a megabyte
+MAX_PARTS = 20_000
+
+
 def _read_bytes(path: Path) -> bytes:
     try:
+        size = path.stat().st_size
+        if size > MAX_IMPORT_BYTES:
+            raise PublishError(f"the file is larger than {MAX_IMPORT_BYTES // 1024 // 1024} MB; "
+                               f"publish imports documents, not archives", path=str(path))
         return path.read_bytes()
     except OSError as exc:
         raise PublishError(f"cannot read this file ({exc.strerror})", path=str(path)) from None
+
+
+def _check_archive(path: Path) -> None:
+    """Refuse a Word or ODT file whose parts would unpack to more than a
+    document holds, before pandoc unpacks them (a 190 KB zip bomb took
+    pandoc 143 s and 3.3 GB)."""
+    import zipfile
+    if path.stat().st_size > MAX_IMPORT_BYTES:
+        raise PublishError(f"the file is larger than {MAX_IMPORT_BYTES // 1024 // 1024} MB", path=str(path))
+    try:
+        with zipfile.ZipFile(path) as z:
+            parts = z.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise PublishError(f"not a {path.suffix.lower()} file (it is not a zip archive: {exc})",
+                           path=str(path)) from None
+    if len(parts) > MAX_PARTS:
+        raise PublishError(f"the file has {len(parts):,} parts; a document has far fewer", path=str(path))
+    total = 0
+    for part in parts:
+        total += part.file_size
+        text_part = part.filename in ("word/document.xml", "content.xml") or part.filename.endswith(".xml")
+        if text_part and part.file_size > MAX_TEXT_XML_BYTES:
+            raise PublishError(f"{part.filename} would unpack to {part.file_size // 1024 // 1024} MB of XML "
+                               f"(more than {MAX_TEXT_XML_BYTES // 1024 // 1024} MB): refused as a zip bomb",
+                               path=str(path))
+        if part.file_size > 1024 * 1024 and part.file_size > MAX_RATIO * max(part.compress_size, 1):
+            raise PublishError(f"{part.filename} would unpack {part.file_size // max(part.compress_size, 1):,} "
+                               f"times its size: refused as a zip bomb", path=str(path))
+    if total > MAX_UNPACKED_BYTES:
+        raise PublishError(f"the file would unpack to {total // 1024 // 1024} MB (more than "
+                           f"{MAX_UNPACKED_BYTES // 1024 // 1024} MB): refused", path=str(path))
 
 
 def read(path: Path, media_dir: str | None, cwd: Path) -> tuple[dict, Intake]:
@@ -133,6 +178,7 @@ def read(path: Path, media_dir: str | None, cwd: Path) -> tuple[dict, Intake]:
     intake = Intake()
     display = str(path)
     if suffix in (".docx", ".odt"):
+        _check_archive(path)
         args = ["-f", READERS[suffix], "-t", "json", str(path.resolve())]
         if media_dir:
             args.append(f"--extract-media={media_dir}")
@@ -143,6 +189,7 @@ def read(path: Path, media_dir: str | None, cwd: Path) -> tuple[dict, Intake]:
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise PublishError("NUL byte in the file", path=display, line=line)
+    text = _without_controls(text, display, intake.warnings)
     if READERS[suffix] is None:
         return _text_tree(text), intake
     if READERS[suffix] == "html":
@@ -156,6 +203,26 @@ def read(path: Path, media_dir: str | None, cwd: Path) -> tuple[dict, Intake]:
     doc = json.loads(_run(["-f", READERS[suffix], "-t", "json"], body.encode("utf-8"), display))
     rawhtml.resolve(doc, body, display, intake)
     return doc, intake
+
+
+# C0 and C1 control characters (but tab, newline, carriage return) and the
+# non-characters U+FFFE/U+FFFF: invisible, meaningless in a text, and XML
+# forbids most of them, so an EPUB holding one is invalid (epubcheck RSC-016)
+CONTROLS = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+def _without_controls(text: str, display: str, warnings: list) -> str:
+    """``text`` without control characters, and a warning naming the line
+    of the first (Word puts U+000B for a manual line break, old pages C1
+    bytes from a wrong code page)."""
+    m = CONTROLS.search(text)
+    if not m:
+        return text
+    n = len(CONTROLS.findall(text))
+    warnings.append(PublishWarning(
+        f"{n} control character{'s' if n > 1 else ''} removed (the first, U+{ord(m.group()):04X}, here)",
+        path=display, line=text.count("\n", 0, m.start()) + 1))
+    return CONTROLS.sub("", text)
 
 
 _META_KEYS = ("title", "subtitle", "author", "date", "description", "abstract", "keywords", "lang")
@@ -373,6 +440,11 @@ def clean(doc: dict) -> list[str]:
             _walk(el)
             if t in ("Link", "Image", "Code"):
                 el["c"][0] = ["", [], []]
+            if t == "Link" and not links.safe(c[2][0]):
+                # javascript:, data:, file: … would run or read on a reader's machine: the words stay
+                notes.append(f"link to {links.scheme(c[2][0])}: removed, its text kept")
+                out.extend(el["c"][1])
+                continue
             out.append(el)
         return out
 
@@ -576,7 +648,7 @@ def import_file(project: Project, path: Path, name: str | None = None, force: bo
     if not name or not name.replace("-", "").replace("_", "").isalnum():
         raise PublishError(f"cannot make a document name from {path.name!r}: give one with --name "
                            f"(letters, digits, - or _)", path=str(path))
-    folder = project.root / "source" / project.source_language
+    folder = project.source_dir
     target = folder / f"{name}.md"
     relsource = target.relative_to(project.root).as_posix()
     listed = any(d.name == name for d in project.documents)
@@ -605,7 +677,10 @@ def import_file(project: Project, path: Path, name: str | None = None, force: bo
                                                   extracted=Path(tmp) / media_rel)
         intake.warnings.extend(picture_warnings)
         notes = clean(doc)
-        markdown = to_markdown(doc, str(path))
+        markdown = _without_controls(to_markdown(doc, str(path)), str(path), intake.warnings)
+        if len(markdown.encode("utf-8")) > MAX_SOURCE_BYTES:
+            raise PublishError(f"the text is larger than {MAX_SOURCE_BYTES // 1024 // 1024} MB as Markdown, "
+                               f"more than publish reads as one source: split the document", path=str(path))
         if not markdown.strip():
             raise PublishError("the file has no text to import", path=str(path))
         media = []
