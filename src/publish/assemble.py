@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from . import catalog, units
 from .config import Document, Project, text_for
 from .errors import PublishError
+from .metadata import fields as metadata_fields
 from .source import MAX_DEPTH, Source, no_gc, run_pandoc
 from .tree import SPACE_LIKE, STYLED, WRAPPING, children, nesting_depth, to_json, with_children
 
@@ -644,11 +645,11 @@ def metadata(project: Project, doc: Document, edition: Edition) -> dict[str, str
         "document": doc.name,
         "edition-name": edition.name,
     }
-    # the text's own description, keywords and date (the date it was written,
-    # as its front matter says; "date" above is the edition's)
-    for key, texts in (("description", doc.description), ("keywords", doc.keywords)):
-        if text_for(texts, lang, src):
-            meta[key] = text_for(texts, lang, src)
+    # publisher (when set, instead of the organisation), description,
+    # keywords, translators, rights, licence, ISBNs: only those given
+    meta.update(metadata_fields(project, doc, edition))
+    # the text's own date (the date it was written, as its front matter
+    # says; "date" above is the edition's)
     if doc.date:
         meta["text-date"] = doc.date
     if edition.bilingual:

@@ -97,6 +97,10 @@ IMAGE_SUFFIXES = set(images.TYPES)  # the pictures an edition embeds: no other f
 _PDF_LIBRARIES = ("weasyprint", "pydyf", "fontTools", "tinycss2", "cssselect2")
 
 
+def _licence(licence) -> list | None:
+    return [licence.name, licence.url] if licence else None
+
+
 class _Inputs:
     """Digests of the inputs, each computed once per build."""
 
@@ -109,7 +113,8 @@ class _Inputs:
             "pandoc": cache.pandoc_identity(),
             "reading": cache.of_value([p.source_language, p.normalize, p.segmentation, p.abbreviations]),
             "metadata": cache.of_value([p.title, p.subtitle, p.author, p.organisation, p.edition, p.identifier,
-                                        p.build_date(), p.source_language]),
+                                        p.build_date(), p.source_language, p.publisher, p.translators, p.rights,
+                                        _licence(p.licence), p.description, p.keywords]),
         }
         self._pdf: dict[str, str] | None = None
         self._images: str | None = None
@@ -135,7 +140,8 @@ class _Inputs:
         parts = dict(self.common)
         parts["source"] = self.file(doc.source)
         parts["metadata"] = cache.of_value([self.common["metadata"], p.titles(doc), p.subtitles(doc), doc.author,
-                                            doc.date, doc.description, doc.keywords])
+                                            doc.date, doc.description, doc.keywords, doc.translators, doc.rights,
+                                            _licence(doc.licence), doc.isbn])
         parts["images"] = self.images
         for lang in languages:
             if lang != p.source_language:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -21,6 +22,18 @@ CONFIG_NAME = "publish.yml"
 NORMALIZE_RULES = ("arabic_letters", "presentation_forms", "tatweel", "zwnj", "spaces")
 PAPER_SIZES = ("A5", "A4", "Letter")
 SEGMENTATIONS = ("sentence", "paragraph")
+
+
+@dataclass(frozen=True)
+class Licence:
+    """The licence a text is published under: its name (CC BY-SA 4.0) and,
+    when given, the address of its terms."""
+    name: str
+    url: str = ""
+
+
+# the formats an ISBN is given for: the web page is no book product
+ISBN_FORMATS = ("epub", "pdf")
 
 
 @dataclass(frozen=True)
@@ -39,6 +52,13 @@ class Document:
     date: str = field(default="", hash=False, compare=False)
     description: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
     keywords: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    # the document's own translators, rights and licence (win over the
+    # project's), and its ISBNs: edition → format → ISBN-13, since an ISBN
+    # names one edition of one text in one format
+    translators: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False, compare=False)
+    rights: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    licence: Licence | None = field(default=None, hash=False, compare=False)
+    isbn: dict[str, dict[str, str]] = field(default_factory=dict, hash=False, compare=False)
 
 
 @dataclass
@@ -61,6 +81,14 @@ class Project:
     edition: str = ""
     identifier: str = ""
     bugs_address: str = ""
+    # what a book's metadata carries beyond its title (see metadata.py);
+    # publisher defaults to organisation
+    publisher: dict[str, str] = field(default_factory=dict)
+    translators: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    rights: dict[str, str] = field(default_factory=dict)
+    licence: Licence | None = None
+    description: dict[str, str] = field(default_factory=dict)
+    keywords: dict[str, str] = field(default_factory=dict)
     config_path: Path | None = None
 
     @property
@@ -249,9 +277,139 @@ def _sub(schema):
     return lambda ctx, node, key: _mapping(ctx, node, key, schema)
 
 
+# --- a book's metadata: translators, rights, licence, keywords, ISBNs ---------
+# Whatever is left blank is left out of every edition, never written empty.
+
+def _per_language(ctx, node, key, read):
+    """``read`` for each language of ``{fa: …, en: …}``; anything else is for
+    every language (``*``)."""
+    if not isinstance(node, yaml.MappingNode):
+        return {"*": read(node, key)}
+    out = {}
+    for knode, vnode in node.value:
+        lang = _language(ctx, knode, key)
+        if lang in out:
+            raise ctx.fail(knode, f"{key}: {lang} is given twice")
+        out[lang] = read(vnode, f"{key}.{lang}")
+    return out
+
+
+def _items(ctx, node, key) -> list[str]:
+    """A list of texts, or one text: stripped, blank ones dropped."""
+    items = node.value if isinstance(node, yaml.SequenceNode) else [node]
+    return [t for t in (_str(ctx, n, key).strip() for n in items) if t]
+
+
+def _names(ctx, node, key):
+    """Names per language: ``{en: [A, B], de: C}``; a list or a name alone is
+    for every translation."""
+    return _per_language(ctx, node, key, lambda n, k: tuple(_items(ctx, n, k)))
+
+
+def _keywords(ctx, node, key):
+    """Keywords per language, written "a, b" (kept as written) or as a list
+    (joined so); metadata.keywords splits them again."""
+    def read(n, k):
+        return ", ".join(_items(ctx, n, k)) if isinstance(n, yaml.SequenceNode) else _str(ctx, n, k)
+    return _per_language(ctx, node, key, read)
+
+
+def _url(ctx, node, key):
+    url = _str(ctx, node, key).strip()
+    if not re.fullmatch(r"https?://[^\s/?#]+[^\s]*", url):
+        raise ctx.fail(node, f"{key}: {url!r} is not a web address (http:// or https://)")
+    return url
+
+
+def _licence(ctx, node, key):
+    """``CC BY-SA 4.0``, or ``{name: CC BY-SA 4.0, url: https://…}``."""
+    if isinstance(node, yaml.MappingNode):
+        d = _mapping(ctx, node, key, {"name": (_str, True), "url": (_url, False)})
+        name, url = d["name"].strip(), d.get("url", "")
+    else:
+        name, url = _str(ctx, node, key).strip(), ""
+    if not name and url:
+        raise ctx.fail(node, f"{key}: the licence at {url} needs its name, such as CC BY-SA 4.0")
+    return Licence(name, url) if name else None
+
+
+_ISBN_TAGS = {"tag:yaml.org,2002:" + t for t in ("str", "int")}  # 9780306406157 unquoted is a YAML number
+
+
+def _isbn(ctx, node, key):
+    """An ISBN-10 or ISBN-13, hyphens and spaces allowed, its check digit
+    verified (python-stdnum); kept as ISBN-13, which every use wants."""
+    if not isinstance(node, yaml.ScalarNode) or node.tag not in _ISBN_TAGS:
+        raise ctx.fail(node, f"{key}: expected an ISBN such as 978-0-306-40615-7")
+    from stdnum import isbn
+    text = node.value.strip()
+    why = {isbn.InvalidChecksum: "its check digit is wrong (is a digit mistyped?)",
+           isbn.InvalidLength: "an ISBN has 10 or 13 digits",
+           isbn.InvalidFormat: "an ISBN is digits, hyphens and spaces (and X as an ISBN-10's last digit)",
+           isbn.InvalidComponent: "an ISBN-13 starts with 978 or 979"}
+    try:
+        return isbn.to_isbn13(isbn.validate(text))
+    except isbn.ValidationError as exc:
+        raise ctx.fail(node, f"{key}: {text} is not a valid ISBN: {why.get(type(exc), exc.message)}") from None
+
+
+def _isbns(ctx, node, key):
+    """edition → format → ISBN: ``{en: {epub: …, pdf: …}}``."""
+    if not isinstance(node, yaml.MappingNode):
+        raise ctx.fail(node, f"{key}: expected a mapping of edition → formats, as {key}: {{en: {{epub: 978-…, pdf: 978-…}}}}")
+    out = {}
+    for enode, fnode in node.value:
+        edition = _str(ctx, enode, key)
+        if edition in ISBN_FORMATS:
+            raise ctx.fail(enode, f"{key}: an ISBN names one edition of the text: give the edition first, "
+                                  f"as {key}: {{en: {{{edition}: …}}}}")
+        out[edition] = _mapping(ctx, fnode, f"{key}.{edition}", {f: (_isbn, False) for f in ISBN_FORMATS})
+    return out
+
+
+def _isbn_in_document(ctx, node, key):
+    raise ctx.fail(node, "isbn: an ISBN names one edition of one document in one format: give it in the "
+                         "document's entry under documents, as isbn: {en: {epub: 978-…, pdf: 978-…}}")
+
+
+def _child(node: yaml.Node, name: str) -> tuple[yaml.Node, yaml.Node] | None:
+    """The key and value nodes of ``name`` in a mapping node."""
+    for knode, vnode in getattr(node, "value", []):
+        if isinstance(knode, yaml.ScalarNode) and knode.value == name:
+            return knode, vnode
+    return None
+
+
+def _one_licence(ctx, node: yaml.Node, data: dict, where: str = "") -> Licence | None:
+    """``licence`` or ``license``, the spelling a writer uses; not both."""
+    if "licence" in data and "license" in data:
+        raise ctx.fail(_child(node, "license")[0], f"{where}licence and license are one setting, given twice")
+    return data.get("licence") or data.get("license")
+
+
+def _check_isbns(ctx, doc_nodes: list, docs: list[dict], editions: list[str]) -> None:
+    """Each ISBN under an edition the project makes, and never given twice."""
+    seen: dict[str, tuple[str, int]] = {}   # ISBN → (what it was given to, line)
+    for dnode, d in zip(doc_nodes, docs):
+        found = _child(dnode, "isbn")
+        if found is None:
+            continue
+        for enode, fnode in found[1].value:
+            if enode.value not in editions:
+                raise ctx.fail(enode, f"isbn: {enode.value} is not an edition of this project ({', '.join(editions)})")
+            for knode, vnode in fnode.value:
+                number = d["isbn"][enode.value][knode.value]
+                here = f"the {knode.value.upper()} of {d['name']} ({enode.value})"
+                if number in seen:
+                    raise ctx.fail(vnode, f"isbn: {vnode.value} is given to {here} and to {seen[number][0]} "
+                                          f"(line {seen[number][1]}): an ISBN names one edition in one format")
+                seen[number] = here, vnode.start_mark.line + 1
+
+
 _DOCUMENT = {"name": (_str, True), "source": (_str, True), "title": (_texts, False), "subtitle": (_texts, False),
              "author": (_texts, False), "date": (_date_text, False), "description": (_texts, False),
-             "keywords": (_texts, False)}
+             "keywords": (_keywords, False), "translators": (_names, False), "rights": (_texts, False),
+             "licence": (_licence, False), "license": (_licence, False), "isbn": (_isbns, False)}
 _NORMALIZE = {rule: (_bool, False) for rule in NORMALIZE_RULES}
 _CATALOG = {"line_numbers": (_bool, False), "bugs_address": (_str, False)}
 _PDF = {"paper": (_choice(PAPER_SIZES), False), "pdf_ua": (_bool, False)}
@@ -261,6 +419,14 @@ _SCHEMA: dict[str, tuple[Callable, bool]] = {
     "subtitle": (_texts, False),
     "author": (_texts, False),
     "organisation": (_texts, False),
+    "publisher": (_texts, False),
+    "translators": (_names, False),
+    "rights": (_texts, False),
+    "licence": (_licence, False),
+    "license": (_licence, False),
+    "description": (_texts, False),
+    "keywords": (_keywords, False),
+    "isbn": (_isbn_in_document, False),
     "date": (_str, False),
     "edition": (_str, False),
     "identifier": (_str, False),
@@ -324,9 +490,13 @@ def load(root: Path | None = None) -> Project:
             raise ctx.fail(dnode, f"documents: source file {d['source']} does not exist")
         documents.append(Document(d["name"], source, Path(d["source"]).as_posix(),
                                   d.get("title", {}), d.get("subtitle", {}), d.get("author", {}),
-                                  d.get("date", ""), d.get("description", {}), d.get("keywords", {})))
+                                  d.get("date", ""), d.get("description", {}), d.get("keywords", {}),
+                                  d.get("translators", {}), d.get("rights", {}),
+                                  _one_licence(ctx, dnode, d, "documents: "), d.get("isbn", {})))
     if not documents:
         raise ctx.fail(nodes["documents"], "documents: at least one document is needed")
+    _check_isbns(ctx, nodes["documents"].value, data["documents"],
+                 [src, *data["target_languages"], *(f"{src}-{t}" for t in data["target_languages"])])
 
     normalize = {r: True for r in NORMALIZE_RULES}
     normalize.update(data.get("normalize", {}))
@@ -351,6 +521,12 @@ def load(root: Path | None = None) -> Project:
         date=data.get("date", ""),
         edition=data.get("edition", ""),
         identifier=data.get("identifier", ""),
+        publisher=data.get("publisher", {}),
+        translators=data.get("translators", {}),
+        rights=data.get("rights", {}),
+        licence=_one_licence(ctx, node, data),
+        description=data.get("description", {}),
+        keywords=data.get("keywords", {}),
         config_path=path,
     )
 

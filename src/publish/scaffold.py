@@ -30,6 +30,18 @@ title:                             # per language; a document may have its own t
 #   {source}: …
 # organisation:                    # printed as the publisher
 #   {source}: …
+# publisher: {{{source}: …, en: …}}      # when the publisher is not the organisation
+# translators:                     # per language; on the title page, in the colophon, dc:contributor (trl)
+#   en: [Jane Doe, John Roe]
+# rights: {{{source}: …, en: © 2026 …}}  # the copyright line of the colophon and dc:rights
+# licence:                         # or just: licence: CC BY-SA 4.0
+#   name: CC BY-SA 4.0
+#   url: https://creativecommons.org/licenses/by-sa/4.0/
+# description: {{{source}: …, en: …}}    # for catalogues and search engines (meta, dc:description, PDF subject)
+# keywords: {{{source}: [ …, … ], en: [ …, … ]}}   # a dc:subject each
+# An ISBN names one edition of one document in one format: it goes in the
+# document's entry, e.g.  isbn: {{en: {{epub: 978-…, pdf: 978-…}}}}
+# Whatever is left out here is left out of the editions, never printed empty.
 edition: "1"
 # date: "2026-01-31"               # the edition date; set it to make builds reproducible
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from ..assemble import Assembled, to_json
+from .. import metadata
 from ..errors import PublishError
 from ..source import pandoc_path
 from . import STYLES, TEMPLATES
@@ -144,8 +145,13 @@ def write(a: Assembled, target: Path) -> bytes:
         meta["creator"] = {"t": "MetaList", "c": [{"t": "MetaMap", "c": {"role": _str("author"), "text": _str(m["author"])}}]}
     if m.get("description"):   # dc:description
         meta["description"] = _str(m["description"])
-    if m.get("keywords"):      # dc:subject
-        meta["subject"] = _str(m["keywords"])
+    # translators (dc:contributor, role trl), keywords (a dc:subject each),
+    # rights and licence, the EPUB's ISBN; then what the OPF says of its
+    # accessibility (schema.org), from the pictures the book holds
+    meta.update(metadata.epub_meta(m))
+    meta.update(metadata.accessibility(a.edition.lang, *metadata.pictures(a.blocks, a.blocks_json())))
+    if metadata.credit(m, a.edition.lang):   # the title page's credit of the translators
+        meta["translators"] = _str(metadata.credit(m, a.edition.lang))
     if m.get("text-date"):     # the text's date on the title page; dc:date stays the edition's
         meta["text-date"] = _str(text_date(m["text-date"], a.edition.lang))
     if a.edition.bilingual:

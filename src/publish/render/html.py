@@ -6,6 +6,7 @@ import html
 import string
 
 from .. import __version__
+from .. import metadata
 from ..assemble import Assembled, direction
 from ..source import run_pandoc
 from ..tree import stringify
@@ -76,6 +77,8 @@ def titlepage(a: Assembled) -> str:
     if a.edition.bilingual:
         block("author-source", "book-author", src)
     block("author", "book-author", lang if a.edition.bilingual else None)
+    if metadata.credit(m, lang):   # the translators, in the edition's language
+        parts.append(f'<p class="book-translators">{_e(metadata.credit(m, lang))}</p>')
     if m.get("text-date"):   # the date of the text, from its front matter, as the edition's language writes it
         parts.append(f'<p class="book-date">{_e(text_date(m["text-date"], lang))}</p>')
     if a.edition.bilingual:
@@ -128,13 +131,11 @@ _SCRIPT = """<script>
 </script>"""
 
 
-def meta_tags(m: dict[str, str]) -> str:
-    """<meta> for author, description and keywords (WeasyPrint copies them
-    into the PDF's metadata); an empty one is left out, not written empty.
-    The description is the document's own, else its subtitle."""
-    values = {"author": m.get("author"), "description": m.get("description") or m.get("subtitle"),
-              "keywords": m.get("keywords")}
-    return "".join(f'<meta name="{name}" content="{_e(value)}">\n' for name, value in values.items() if value)
+def meta_tags(m: dict[str, str], medium: str = "screen") -> str:
+    """<meta> for author, description, keywords, publisher, translators,
+    rights and licence (WeasyPrint copies them into the PDF's metadata); an
+    empty one is left out, not written empty (see metadata.html_tags)."""
+    return metadata.html_tags(m, medium)
 
 
 def page(a: Assembled, medium: str = "screen", paper: str = "A5") -> str:
@@ -142,7 +143,7 @@ def page(a: Assembled, medium: str = "screen", paper: str = "A5") -> str:
     m = a.meta
     return template.substitute(
         lang=_e(m["lang"]), dir=m["dir"],
-        title_text=_e(m["title"]), meta_tags=meta_tags(m), version=__version__, date=_e(m["date"]),
+        title_text=_e(m["title"]), meta_tags=meta_tags(m, medium), version=__version__, date=_e(m["date"]),
         css=css(a, medium, paper), edition_class=f"edition-{_e(a.edition.name)}" + (" bilingual" if a.edition.bilingual else ""),
         titlepage=titlepage(a), toc=toc(a),
         body=body_html(a, f"{a.document.name} ({a.edition.name})"),

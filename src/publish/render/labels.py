@@ -19,6 +19,13 @@ LABELS = {
         "made_with": "Made with publish.",
         "bilingual": "Parallel text",
         "notes": "Notes",
+        "translated_by": "Translated by {names}",
+        "licence": "Licence",
+        "isbn": "ISBN",
+        "a11y_summary": ("A reflowable text with headings, a table of contents and landmarks to navigate by, "
+                         "in a logical reading order, with the language of every passage marked."),
+        "a11y_pictures": "Every picture has a text description.",
+        "a11y_pictures_undescribed": "Some pictures have no text description.",
     },
     "de": {
         "contents": "Inhalt",
@@ -34,6 +41,13 @@ LABELS = {
         "made_with": "Erstellt mit publish.",
         "bilingual": "Zweisprachige Ausgabe",
         "notes": "Anmerkungen",
+        "translated_by": "Übersetzt von {names}",
+        "licence": "Lizenz",
+        "isbn": "ISBN",
+        "a11y_summary": ("Ein umbrechender Text mit Überschriften, Inhaltsverzeichnis und Orientierungspunkten, "
+                         "in logischer Lesereihenfolge; die Sprache jeder Passage ist ausgezeichnet."),
+        "a11y_pictures": "Jedes Bild hat eine Textbeschreibung.",
+        "a11y_pictures_undescribed": "Einige Bilder haben keine Textbeschreibung.",
     },
     "fa": {
         "contents": "فهرست",
@@ -49,6 +63,13 @@ LABELS = {
         "made_with": "ساخته‌شده با publish.",
         "bilingual": "متن دوزبانه",
         "notes": "یادداشت‌ها",
+        "translated_by": "ترجمهٔ {names}",
+        "licence": "پروانه",
+        "isbn": "شابک",
+        "a11y_summary": ("متنی روان‌چین با عنوان‌ها، فهرست مطالب و نشانه‌های راهبری، به ترتیب منطقی خواندن، "
+                         "که زبان هر بخش آن مشخص شده است."),
+        "a11y_pictures": "همهٔ تصویرها توصیف متنی دارند.",
+        "a11y_pictures_undescribed": "برخی تصویرها توصیف متنی ندارند.",
     },
 }
 
@@ -104,6 +125,8 @@ def colophon_lines(a) -> list[tuple[str, str]]:
     if m.get("edition"):
         lines.append(("", f'{label(lang, "edition")}: {digits(m["edition"], lang)}'))
     lines.append(("", f'{label(lang, "published")}: {long_date(m["date"], lang)}'))
+    from ..metadata import colophon   # translators, rights, licence, ISBNs
+    lines += colophon(m, lang)
     for p in a.progress.values():
         lines.append(("completeness", label(lang, "complete", percent=percent(p.percent),
                                             translated=p.translated, units=p.units)))
