@@ -626,7 +626,11 @@ def catalog_st(draw) -> polib.POFile:
                                                 st.sampled_from(["", "7", "12"])), max_size=3)),
             flags=draw(st.lists(st.sampled_from(["fuzzy", "no-wrap"] + ([" x ", "", "a\nb"] if odd else [])),
                                 max_size=2, unique=True)),
-            previous_msgid=string() if draw(st.booleans()) else None, obsolete=draw(st.booleans())))
+            previous_msgid=string() if draw(st.booleans()) else None, obsolete=draw(st.booleans()),
+            # contexts, as the title's entries have them ("document title"), and odd ones
+            msgctxt=(lambda c: string() if c == "odd" else c)(
+                draw(st.sampled_from([None, None, "document title", "author", "odd"]))),
+            previous_msgctxt=string() if draw(st.integers(0, 4)) == 0 else None))
     return po
 
 

@@ -59,6 +59,9 @@ def template(project: Project, doc: Document, units: list[Unit]) -> polib.POFile
         "X-Generator": f"publish {__version__}",
         "X-Source-Language": project.source_language,
     }
+    # the title, subtitle, author and organisation first, each with its msgctxt (see titles)
+    from .titles import entries
+    pot.extend(entries(project, doc))
     by_id: dict[str, polib.POEntry] = {}
     for unit in units:
         if not unit.translatable:
@@ -139,49 +142,73 @@ def merge(pot: polib.POFile, old: polib.POFile | None, lang: str,
     * a changed unit: the closest old translation, marked fuzzy, with the old
       source as ``#| msgid``;
     * an old translation nobody took: kept as obsolete (``#~``), never dropped.
+
+    An entry is its msgctxt and msgid together: the title (``msgctxt
+    "document title"``) and a heading of the same words are two entries.  A
+    changed entry with a context takes the old translation of its own
+    context, however much the text changed: there is one title, and its old
+    translation is the translator's best start (see ``titles``).
     """
     po = polib.POFile(wrapwidth=0)
     old_entries = list(old) if old is not None else []
     po.metadata = _header(pot, old, lang)
-    known = {}
+    known: dict[tuple[str | None, str], polib.POEntry] = {}
     for e in old_entries:
-        if e.msgid and (e.msgid not in known or (known[e.msgid].obsolete and not e.obsolete)):
-            known[e.msgid] = e
-    wanted = {e.msgid for e in pot}
-    used: set[str] = set()
+        key = (e.msgctxt, e.msgid)
+        if e.msgid and (key not in known or (known[key].obsolete and not e.obsolete)):
+            known[key] = e
+    wanted = {(e.msgctxt, e.msgid) for e in pot}
+    used: set[tuple[str | None, str]] = set()
     for t in pot:
         comment = "\n".join([t.comment, *hints(t.msgid)]) if hints else t.comment
-        e = polib.POEntry(msgid=t.msgid, msgstr="", occurrences=list(t.occurrences), comment=comment)
-        prev = known.get(t.msgid)
+        e = polib.POEntry(msgctxt=t.msgctxt, msgid=t.msgid, msgstr="", occurrences=list(t.occurrences),
+                          comment=comment)
+        prev = known.get((t.msgctxt, t.msgid))
         if prev is not None and (prev.msgstr or prev.tcomment or prev.flags):
             e.msgstr = prev.msgstr
             e.tcomment = prev.tcomment
             e.flags = list(prev.flags)
             if "fuzzy" in prev.flags:
                 e.previous_msgid = prev.previous_msgid
-            used.add(t.msgid)
+            used.add((t.msgctxt, t.msgid))
+        if not e.msgstr and t.msgstr:  # a template's translation fills in, and never replaces one
+            e.msgstr, e.previous_msgid = t.msgstr, None
+            e.flags = [f for f in e.flags if f != "fuzzy"]
         po.append(e)
-    orphans = [e for e in known.values() if e.msgid not in wanted and e.msgstr]
+    orphans = [e for key, e in known.items() if key not in wanted and e.msgstr]
     if orphans:
-        nearest = _Nearest(orphans)
+        nearest = _Nearest([e for e in orphans if e.msgctxt is None])
         for e in po:
             if e.msgstr:
                 continue
-            near = nearest(e.msgid)
+            if e.msgctxt is None:
+                near = nearest(e.msgid)
+            else:
+                near = _same_context(e.msgid, [o for o in orphans if o.msgctxt == e.msgctxt
+                                               and (o.msgctxt, o.msgid) not in used])
             if near is not None:
                 e.msgstr = near.msgstr
                 e.tcomment = near.tcomment
                 e.flags = [f for f in near.flags if f != "fuzzy"] + ["fuzzy"]
                 e.previous_msgid = near.msgid
-                used.add(near.msgid)
+                used.add((near.msgctxt, near.msgid))
     for e in old_entries:
-        if e.msgid in wanted or e.msgid in used or not e.msgstr or known.get(e.msgid) is not e:
+        key = (e.msgctxt, e.msgid)
+        if key in wanted or key in used or not e.msgstr or known.get(key) is not e:
             continue
         # no "#~|" previous msgid: polib does not read it back, and an
         # obsolete entry must survive the next run unchanged
-        po.append(polib.POEntry(msgid=e.msgid, msgstr=e.msgstr, tcomment=e.tcomment,
+        po.append(polib.POEntry(msgctxt=e.msgctxt, msgid=e.msgid, msgstr=e.msgstr, tcomment=e.tcomment,
                                 flags=list(e.flags), obsolete=True))
     return po
+
+
+def _same_context(msgid: str, candidates: list[polib.POEntry]) -> polib.POEntry | None:
+    """The old translation for a changed entry with a context: the closest
+    of its context, else the one still in use before an obsolete one."""
+    if not candidates:
+        return None
+    return _closest(msgid, candidates) or sorted(candidates, key=lambda e: bool(e.obsolete))[0]
 
 
 def _header(pot: polib.POFile, old: polib.POFile | None, lang: str) -> dict[str, str]:
@@ -313,7 +340,7 @@ _TO_ESCAPE = re.compile('[\\\\\t\r\n\x0b\x08\x0c"]')  # what polib.escape escape
 
 
 def _render_plain(po: polib.POFile) -> str | None:
-    """``render`` of the entries publish writes (no context, no plurals),
+    """``render`` of the entries publish writes (no plurals),
     written here rather than by polib: polib's writer, general and wrapping,
     took a fifth of a second for a catalog of 11,000 entries, once per
     catalog per update.  The text is exactly the one ``_render_polib`` gives
@@ -330,8 +357,7 @@ def _render_plain(po: polib.POFile) -> str | None:
         for e in po:
             if e.obsolete != obsolete:
                 continue
-            if (e.msgctxt is not None or e.msgid_plural or e.msgstr_plural
-                    or e.previous_msgctxt is not None or e.previous_msgid_plural is not None):
+            if e.msgid_plural or e.msgstr_plural or e.previous_msgid_plural is not None:
                 return None
             out.append("")
             if e.tcomment:
@@ -346,9 +372,13 @@ def _render_plain(po: polib.POFile) -> str | None:
                     out.extend(_wrap_references("#: " + refs))
             if e.flags:
                 out.append("#, " + ", ".join(e.flags))
+            if e.previous_msgctxt is not None:
+                quoted(out, "#~| " if obsolete else "#| ", "msgctxt", e.previous_msgctxt)
             if e.previous_msgid is not None:
                 quoted(out, "#~| " if obsolete else "#| ", "msgid", e.previous_msgid)
-            for keyword, value in (("msgid", e.msgid), ("msgstr", e.msgstr)):
+            fields = (("msgid", e.msgid), ("msgstr", e.msgstr)) if e.msgctxt is None else \
+                (("msgctxt", e.msgctxt), ("msgid", e.msgid), ("msgstr", e.msgstr))
+            for keyword, value in fields:
                 if special(value):
                     quoted(out, d, keyword, value)
                 else:  # most strings: one line, nothing to escape
@@ -425,8 +455,8 @@ def parse(text: str, display: str) -> polib.POFile:
 #
 # polib reads a line at a time through a state machine, a third of a second
 # for a catalog of 11,000 entries.  A catalog in the usual shape (the one
-# publish, msgcat and Poedit write: comments in their usual order, no
-# context, no plurals, no stray whitespace) is read here by one pattern per
+# publish, msgcat and Poedit write: comments in their usual order, contexts
+# (the title's) but no plurals, no stray whitespace) is read here by one pattern per
 # entry, into the very entries polib would make (the tests compare them
 # field by field); anything else, and every error, is left to polib.  The
 # patterns are compiled on first use: a build that reads no catalog does not
@@ -442,10 +472,13 @@ def _entry_pattern() -> re.Pattern:
         r"((?:#\. " + tail + r"\n)*)"                    # "#. extracted comment"
         r"((?:#: " + tail + r"\n)*)"                     # "#: file:line ..."
         r"((?:#, " + tail + r"\n)*)"                     # "#, fuzzy"
-        r"(?:(#\| msgid " + string + r"(?:\n#\| " + string + r")*\n)?"
+        r"(?:(#\| msgctxt " + string + r"(?:\n#\| " + string + r")*\n)?"
+        r"(#\| msgid " + string + r"(?:\n#\| " + string + r")*\n)?"
+        r"(?:msgctxt (" + string + r"(?:\n" + string + r")*)\n)?"
         r"msgid (" + string + r"(?:\n" + string + r")*)\n"
         r"msgstr (" + string + r"(?:\n" + string + r")*)\n"
         r"|((?:#~\| " + tail + r"\n)*)"                  # polib skips "#~|" lines
+        r"(?:#~ msgctxt (" + string + r"(?:\n#~ " + string + r")*)\n)?"
         r"#~ msgid (" + string + r"(?:\n#~ " + string + r")*)\n"
         r"#~ msgstr (" + string + r"(?:\n#~ " + string + r")*)\n)")
 
@@ -490,7 +523,7 @@ def _parse_plain(text: str) -> polib.POFile | None:
             if text.count("\n", pos) == end - pos:  # blank lines at the end
                 break
             return None
-        blank, tc, gc, oc, fl, pm, mi, ms, op, omi, oms = m.groups()
+        blank, tc, gc, oc, fl, pc, pm, ct, mi, ms, op, oct, omi, oms = m.groups()
         occurrences = []
         if oc:
             for ref in oc[3:-1].replace("\n#: ", " ").split():
@@ -498,11 +531,14 @@ def _parse_plain(text: str) -> polib.POFile | None:
                 occurrences.append((where, number) if colon and number.isdigit() else (ref, ""))
         if mi is not None:
             linenum, obsolete, msgid, msgstr = line + len(blank) + 1, 0, field(mi, 1, 1), field(ms, 1, 1)
+            msgctxt = field(ct, 1, 1) if ct is not None else None
         else:  # obsolete entries start after the "#~|" lines polib skips, when nothing comes before them
             linenum = line + len(blank) + 1 + (0 if tc or gc or oc or fl else op.count("\n"))
             obsolete, msgid, msgstr = 1, field(omi, 1, 4), field(oms, 1, 4)
+            msgctxt = field(oct, 1, 4) if oct is not None else None
         entries.append(polib.POEntry(
-            linenum=linenum, obsolete=obsolete, msgid=msgid, msgstr=msgstr, occurrences=occurrences,
+            linenum=linenum, obsolete=obsolete, msgctxt=msgctxt, msgid=msgid, msgstr=msgstr,
+            occurrences=occurrences, previous_msgctxt=field(pc[:-1], 12, 4) if pc else None,
             # polib drops the empty lines a translator comment starts with
             tcomment="\n".join([c[2:] for c in tc[:-1].split("\n")]).lstrip("\n") if tc else "",
             comment=gc[3:-1].replace("\n#. ", "\n") if gc else "",

@@ -128,7 +128,8 @@ def unit_locations(project: Project, document: str, lang: str) -> dict[str, dict
     rel = path.relative_to(project.root).as_posix()
     entries = {}
     if path.exists():
-        entries = {e.msgid: e for e in catalog.read(path, rel) if not e.obsolete and e.msgid}
+        # the units' entries: not the title's (a msgctxt), which may have a heading's words
+        entries = {e.msgid: e for e in catalog.read(path, rel) if not e.obsolete and e.msgid and e.msgctxt is None}
     out = {}
     for n, unit in enumerate(order, 1):
         if not unit.translatable:

@@ -7,7 +7,7 @@ from typing import Callable
 
 import polib
 
-from . import catalog, glossary, normalize, pictures, source, structure, units
+from . import catalog, glossary, normalize, pictures, source, structure, titles, units
 from .config import Document, Project
 from .errors import PublishWarning
 from .files import project_lock, remove_stale_temporaries
@@ -87,7 +87,8 @@ def update_document(project: Project, doc: Document, terms: list[glossary.Term],
 
     # each catalog rendered once; the template's text is None when only its date would change
     outputs = [(pot_path, None if pot_unchanged else pot_text, None)] + [
-        (path, catalog.render(catalog.merge(pot, old, lang, hints_for(lang))), text)
+        (path, catalog.render(catalog.merge(titles.for_language(pot, project, doc, lang), old, lang,
+                                            hints_for(lang))), text)
         for lang, (path, old, text) in olds.items()]
     result = DocumentUpdate(doc.name, len(found), len(pot),
                             normalized=normalize.report(src.text, project.normalize),
