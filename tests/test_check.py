@@ -145,6 +145,10 @@ PLANTS = [
     P("untranslated", "رهبری حزب به ضعف", setattr_("msgstr", ""), {"untranslated"}, id="untranslated"),
     P("untranslated", "رهبری حزب به ضعف", setattr_("msgstr", "  "), {"untranslated"}, id="untranslated-blank"),
     P("fuzzy", "صفحات فیس بوکی", lambda e: e.flags.append("fuzzy"), {"fuzzy"}, id="fuzzy"),
+    # the subtitle's entry (msgctxt "document subtitle"), at the top of the catalog
+    P("title", "فعالیت‌های حزب در فاصله کنگره", setattr_("msgstr", ""), {"untranslated", "title"}, id="title"),
+    P("title", "فعالیت‌های حزب در فاصله کنگره", lambda e: e.flags.append("fuzzy"), {"fuzzy", "title"},
+      id="title-fuzzy"),
 ]
 
 

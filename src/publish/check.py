@@ -33,7 +33,7 @@ import polib
 from babel import UnknownLocaleError
 
 from .assemble import BIDI_CONTROLS, direction
-from .errors import PublishError
+from .errors import PublishError, where
 
 # --- findings and the registry -------------------------------------------------------
 
@@ -50,8 +50,8 @@ class Finding:
     def as_dict(self) -> dict:
         return asdict(self)
 
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.severity}: {self.message} [{self.check}]"
+    def __str__(self) -> str:   # line 0: the catalog as a whole
+        return f"{where(self.path, self.line)}{self.severity}: {self.message} [{self.check}]"
 
 
 @dataclass
@@ -840,6 +840,22 @@ def fuzzy(source: str, target: str, ctx: Context) -> Iterator[str]:
         yield "the translation is marked fuzzy: review it and clear the flag"
 
 
+@checker("title", severity="warning")
+def title(source: str, target: str, ctx: Context) -> Iterator[str]:
+    """The document's title, subtitle, author and organisation translated
+    (their entries carry a msgctxt, see ``titles``): an edition prints the
+    source's where they are not, marked as the source's language."""
+    from .titles import CONTEXTS, language_name
+    field = CONTEXTS.get(ctx.entry.msgctxt) if ctx.entry is not None else None
+    if field is None:
+        return
+    shows = f"the {ctx.lang} edition shows the {language_name(ctx.source_lang)} {field.name}"
+    if not target.strip():
+        yield f"the {field.name} is not translated; {shows}"
+    elif "fuzzy" in ctx.entry.flags:
+        yield f"the {field.name}'s translation is fuzzy; {shows} until it is reviewed"
+
+
 # --- running the checks --------------------------------------------------------------------
 
 _IGNORE_COMMENT = re.compile(r"check:\s*ignore\s+([\w\-]+(?:[\s,]+[\w\-]+)*)", re.I)
@@ -905,9 +921,9 @@ def check_catalog(po: polib.POFile, path_display: str, lang: str, source_lang: s
         ctx.entry = entry
         pairs = _pairs(entry)
         if not all(t.strip() for _, t in pairs):
-            run = ["untranslated"]
+            run = ["untranslated", "title"]
         elif "fuzzy" in entry.flags:
-            run = ["fuzzy"]
+            run = ["fuzzy", "title"]
         else:
             run = [n for n in names if n not in _STATE_CHECKS]
         for name in run:
@@ -951,6 +967,30 @@ def check_project(project, documents=None, languages=None, only=None) -> list[Fi
         for lang in langs:
             path = project.po_path(doc, lang)
             po = catalog.read(path, display(path))
-            findings += check_catalog(po, display(path), lang, project.source_language, terms, only,
-                                      glossary_display=gdisplay)
+            findings += _titles(project, doc, lang, po, display(path), check_catalog(
+                po, display(path), lang, project.source_language, terms, only, glossary_display=gdisplay),
+                "title" in _selected(only))
+    return findings
+
+
+def _titles(project, doc, lang: str, po: polib.POFile, path: str, findings: list[Finding],
+            selected: bool) -> list[Finding]:
+    """The ``title`` check as the project sees it: nothing for a field
+    publish.yml sets for ``lang`` (its entry's translation is not used), and
+    a finding for one the catalog does not offer yet (``publish update``
+    has not run since the source text was set)."""
+    from . import titles
+    if not selected:
+        return findings
+    src = project.source_language
+    found = titles.catalog_entries(po)
+    for field in titles.FIELDS:
+        values = titles.texts(project, doc, field)
+        msgid = titles.source_text(project, doc, field)
+        if titles.configured(values, lang):
+            findings = [f for f in findings if not (f.check == "title" and f.msgid == msgid)]
+        elif msgid and (field.context, msgid) not in found:
+            findings.append(Finding(path, 0, "title", f"the {field.name} is not in this catalog (run publish "
+                                    f"update); the {lang} edition shows the {titles.language_name(src)} "
+                                    f"{field.name}", msgid, "warning"))
     return findings
