@@ -18,8 +18,18 @@ _TATWEEL = "\u0640"
 # Horizontal white space, including no-break and the Unicode spaces, but not ZWNJ.
 _SPACE_CLASS = "[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]"
 _SPACE_RUN = re.compile(_SPACE_CLASS + "{2,}")
+# No-break and typographic spaces: in a Persian text that arrives by email
+# they are left over from Word or a web page, and a unit must not begin
+# with one; folded to a plain space before runs are collapsed.
+_ODD_SPACE = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _ZWNJ_RUN = re.compile(ZWNJ + "{2,}")
-_ZWNJ_AT_SPACE = re.compile(f"{ZWNJ}+(?={_SPACE_CLASS})|(?<={_SPACE_CLASS}){ZWNJ}+")
+# A ZWNJ means something only between two parts of a word (letters, marks,
+# digits: می‌شود, ۲۰‌ام); beside a space or punctuation (است‌.) it is stray.
+_WORDISH = r"[\w\u064b-\u065f\u0670\u06d6-\u06ed]"
+_ZWNJ_STRAY = re.compile(f"{ZWNJ}(?!{_WORDISH})|(?<!{_WORDISH}){ZWNJ}")
+# Tatweel stretches a letter (کـــار); after anything but a letter it stands
+# for a dash — (1572 ـ 1528), a line of dialogue — and must stay.
+_TATWEEL_IN_WORD = re.compile("(?<=[\u0620-\u064a\u066e-\u06d3\u06d5\u06fa-\u06ff\u064b-\u065f])\u0640+")
 
 
 def _presentation_forms(text: str) -> str:
@@ -34,21 +44,23 @@ def _arabic_letters(text: str) -> str:
 
 
 def _tatweel(text: str) -> str:
-    return text.replace(_TATWEEL, "")
+    return _TATWEEL_IN_WORD.sub("", text)
 
 
 def _zwnj(text: str, at_start: bool = True, at_end: bool = True) -> str:
+    """Doubled ZWNJs made one; a ZWNJ not between two parts of a word
+    removed.  At the start or end of ``text`` that is for the caller to say
+    (``at_start``/``at_end``): next to markup (``**می**‌شود``) a ZWNJ
+    joins letters across it and stays."""
     text = _ZWNJ_RUN.sub(ZWNJ, text)
-    text = _ZWNJ_AT_SPACE.sub("", text)
-    if at_start:
-        text = text.lstrip(ZWNJ)
-    if at_end:
-        text = text.rstrip(ZWNJ)
-    return text
+    head = ZWNJ if not at_start and text.startswith(ZWNJ) else ""
+    tail = ZWNJ if not at_end and text.endswith(ZWNJ) and len(text) > len(head) else ""
+    core = _ZWNJ_STRAY.sub("", text[len(head): len(text) - len(tail)])
+    return head + core + tail
 
 
 def _spaces(text: str) -> str:
-    return _SPACE_RUN.sub(" ", text)
+    return _SPACE_RUN.sub(" ", _ODD_SPACE.sub(" ", text))
 
 
 # Order matters: presentation forms decompose to Arabic letters that the
@@ -64,9 +76,9 @@ RULES = {
 DESCRIPTIONS = {
     "presentation_forms": "Arabic presentation forms → base letters",
     "arabic_letters": "Arabic ي ك ى → Persian ی ک",
-    "tatweel": "tatweel ـ removed",
+    "tatweel": "tatweel ـ inside words removed",
     "zwnj": "stray or doubled ZWNJ removed",
-    "spaces": "runs of spaces collapsed",
+    "spaces": "runs of spaces collapsed, no-break spaces made plain",
 }
 
 
@@ -76,9 +88,9 @@ DESCRIPTIONS = {
 _ACTS_ON = {
     "presentation_forms": _PRESENTATION,
     "arabic_letters": re.compile("[\u064a\u0643\u0649]"),
-    "tatweel": re.compile(_TATWEEL),
+    "tatweel": _TATWEEL_IN_WORD,
     "zwnj": re.compile(ZWNJ),
-    "spaces": _SPACE_RUN,
+    "spaces": re.compile(f"{_SPACE_RUN.pattern}|{_ODD_SPACE.pattern}"),
 }
 # ... and what any rule acts on: a word without it is left as it is (a source
 # of 100× the report has 370,000 words).
@@ -113,6 +125,9 @@ def _diff_count(before: str, after: str) -> int:
 
 
 _FENCE = re.compile(r"\s{0,3}(`{3,}|~{3,})")
+# the markers that open list items, quotations and definitions, and the gap
+# after them: Markdown layout, not spaces in the text
+_LAYOUT = re.compile(r"^[ \t]*(?:(?:[-*+>:]|\d{1,9}[.)])[ \t]+)+")
 _CODE_SPAN = re.compile(r"(`+)[^`]*?\1")
 
 
@@ -147,7 +162,7 @@ def report(text: str, rules: dict[str, bool]) -> list[Change]:
                 # list number are Markdown layout, not runs of spaces in the text.
                 if line.lstrip().startswith("|"):
                     line = re.sub(r" {2,}", " ", line)
-                line = re.sub(r"^(\s*\d{1,9}[.)]) {2,}", r"\1 ", line)
+                line = _LAYOUT.sub(lambda m: re.sub(r"[ \t]+", " ", m.group()), line)
                 body = line.lstrip(" \t")
                 new = line[: len(line) - len(body)] + rule(body.rstrip(" \t"))
                 cmp_line = line.rstrip(" \t")

@@ -484,6 +484,7 @@ def normalize_tree(node: Any, rules: dict[str, bool]) -> None:
     inline run."""
     if type(node) is list:
         last = len(node) - 1
+        untidy = False
         for i, el in enumerate(node):
             if type(el) is dict:
                 t = el.get("t")
@@ -491,18 +492,46 @@ def normalize_tree(node: Any, rules: dict[str, bool]) -> None:
                     if norm.TOUCHED.search(el["c"]):  # most words need nothing: skip the call
                         el["c"] = norm.normalize(el["c"], rules, at_start=i == 0 or _space(node[i - 1]),
                                                  at_end=i == last or _space(node[i + 1]))
+                        untidy = untidy or not el["c"] or " " in el["c"]
                 elif t not in _VERBATIM:
                     for key, value in el.items():
                         if not key.startswith("_") and type(value) in (list, dict):
                             normalize_tree(value, rules)
             elif type(el) is list:
                 normalize_tree(el, rules)
+        if untidy:
+            node[:] = _tidy(node)
     elif type(node) is dict:
         for key, value in node.items():
             if key == "c" and node.get("t") in _VERBATIM:
                 continue
             if not key.startswith("_"):
                 normalize_tree(value, rules)
+
+
+def _tidy(inlines: list) -> list:
+    """An inline run after normalisation emptied a word (a lone ZWNJ) or
+    made spaces inside one (a no-break space): words split at the spaces,
+    empty ones dropped, and one space where several now meet, so no unit
+    has a double space or starts with one."""
+    out: list = []
+    for el in inlines:
+        if type(el) is dict and el.get("t") == "Str" and (not el["c"] or " " in el["c"]):
+            for k, part in enumerate(el["c"].split(" ")):
+                if k:
+                    out.append({"t": "Space"})
+                if part:
+                    out.append({**el, "c": part})
+            continue
+        out.append(el)
+    tidy: list = []
+    for el in out:
+        if _space(el) and tidy and _space(tidy[-1]):
+            if el.get("t") != "Space" and tidy[-1].get("t") == "Space":
+                tidy[-1] = el   # a line break or soft break says more than a space
+            continue
+        tidy.append(el)
+    return tidy
 
 
 def _space(el) -> bool:
