@@ -24,7 +24,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import encoding, frontmatter, links, normalize, pictures, rawhtml, structure
+from . import encoding, frontmatter, links, normalize, numbered, pictures, rawhtml, structure
 from .config import CONFIG_NAME, Project, compose_yaml
 from .errors import PublishError, PublishWarning
 from .files import write_atomic
@@ -200,7 +200,8 @@ def read(path: Path, media_dir: str | None, cwd: Path) -> tuple[dict, Intake]:
     # front matter that could not be read is reported as dropped, with its words
     intake.dropped.extend(Dropped(u.what, u.line, u.words) for u in unread)
     intake.warnings.extend(structure.surprises(body, display, offset=intake.offset))
-    doc = json.loads(_run(["-f", READERS[suffix], "-t", "json"], body.encode("utf-8"), display))
+    doc = json.loads(_run(["-f", READERS[suffix], "-t", "json"], numbered.ascii_markers(body).encode("utf-8"),
+                          display))
     rawhtml.resolve(doc, body, display, intake)
     return doc, intake
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import chunks, encoding
+from . import chunks, encoding, numbered
 from . import normalize as norm
 from .errors import PublishError
 from .tree import SPACE_LIKE, TooDeep, stringify, strip_sourcepos, to_json
@@ -254,6 +254,7 @@ def parse(text: str, rules: dict[str, bool], display: str, path: Path | None = N
 
 
 def _parse(text: str, rules: dict[str, bool], display: str, cache_dir: Path | None) -> tuple[list, dict, list]:
+    text = numbered.ascii_markers(text)   # ۱. ۲. … are a list, as their author meant
     store = _Kept(cache_dir, display, rules) if cache_dir is not None else None
     kept = store.read() if store else {}
     stale = bool(store) and store.was is None
