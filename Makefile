@@ -21,8 +21,12 @@ DEBS_TEST := gettext poppler-utils epubcheck default-jre-headless po4a chromium
 # Java is a Debian package above); npm comes with Node.js
 VNU_VERSION := 26.9.27
 VNU     := .tools/node_modules/vnu-jar/build/dist/vnu.jar
+# DAISY Ace, which checks the EPUBs' accessibility in Debian's chromium: no
+# install scripts, so neither puppeteer nor electron downloads a browser
+ACE_VERSION := 1.4.6
+ACE     := .tools/node_modules/.bin/ace-puppeteer
 
-.PHONY: all setup update build test bench fuzz clean distclean
+.PHONY: all setup update build test bench fuzz clean distclean ace
 
 all: build
 
@@ -52,8 +56,15 @@ update: setup
 build: update
 	$(BIN)/publish build
 
-test: setup debs-test $(VNU)
-	VNU_JAR=$(VNU) $(BIN)/python -m pytest -q
+$(ACE):
+	@command -v npm >/dev/null 2>&1 || sh .ci/debs nodejs npm
+	npm install --silent --no-audit --no-fund --ignore-scripts --prefix .tools @daisy/ace@$(ACE_VERSION)
+	@test -f $@
+
+ace: $(ACE)
+
+test: setup debs-test $(VNU) $(ACE)
+	VNU_JAR=$(VNU) ACE=$(ACE) $(BIN)/python -m pytest -q
 
 # bench/speed.py measures with GNU time (package time) against po4a and md2po;
 # about 20 minutes on 2 cores

@@ -362,7 +362,7 @@ def _isbns(ctx, node, key):
         edition = _str(ctx, enode, key)
         if edition in ISBN_FORMATS:
             raise ctx.fail(enode, f"{key}: an ISBN names one edition of the text: give the edition first, "
-                                  f"as {key}: {{en: {{{edition}: …}}}}")
+                                  f"as isbn: {{en: {{{edition}: …}}}}")
         out[edition] = _mapping(ctx, fnode, f"{key}.{edition}", {f: (_isbn, False) for f in ISBN_FORMATS})
     return out
 
