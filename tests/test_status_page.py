@@ -75,7 +75,7 @@ def project(synthetic_project) -> config.Project:
     update(proj)
     path = synthetic_project / "translations" / "en" / "doc.po"
     po = polib.pofile(str(path))
-    active = [e for e in po if e.msgid and not e.obsolete]
+    active = [e for e in po if e.msgid and not e.obsolete and e.msgctxt is None]   # the units, not the title
     for i, e in enumerate(active):
         if i >= len(active) - 2:
             continue

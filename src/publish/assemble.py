@@ -16,8 +16,8 @@ from collections.abc import Container
 from dataclasses import dataclass, field
 
 
-from . import catalog, units
-from .config import Document, Project, text_for
+from . import catalog, titles, units
+from .config import Document, Project
 from .errors import PublishError
 from .metadata import fields as metadata_fields
 from .source import MAX_DEPTH, Source, no_gc, run_pandoc
@@ -442,6 +442,9 @@ class Translations:
     # msgids whose inlines need no placing (no footnote mark, no image):
     # they go into the edition as they are
     plain: set[str] = field(default_factory=set)
+    # the title, subtitle, author and organisation entries (msgctxt, see titles), kept
+    # apart from the units: a title is often also a heading, and is printed as plain text
+    meta: titles.Entries = field(default_factory=dict)
 
     @classmethod
     def load(cls, project: Project, doc: Document, lang: str) -> "Translations":
@@ -452,7 +455,7 @@ class Translations:
         po = catalog.read(path, rel)
         catalog.check_language(po, lang, rel)
         catalog.check_document(po, doc.name, [d.name for d in project.documents if d is not doc], rel)
-        active = [e for e in po if not e.obsolete and e.msgid and e.msgstr]
+        active = [e for e in po if not e.obsolete and e.msgid and e.msgstr and e.msgctxt is None]
         try:
             with no_gc():  # a tree of every translation, and no cycle in it
                 parsed = parse_translations([e.msgstr for e in active])
@@ -464,7 +467,7 @@ class Translations:
             entries[e.msgid] = (inl, "fuzzy" if "fuzzy" in e.flags else "translated")
             if not _needs_placing(inl):
                 plain.add(e.msgid)
-        return cls(lang, entries, plain)
+        return cls(lang, entries, plain, titles.catalog_entries(po))
 
 
 def build_tree(src: Source, project: Project, lang: str, tr: Translations | None,
@@ -479,6 +482,15 @@ def build_tree(src: Source, project: Project, lang: str, tr: Translations | None
         return src.blocks, progress
     counter = [0]
     src_dir = direction(project.source_language)
+    # Progress counts units as the catalog does (and so ``publish status``):
+    # a sentence printed twice is one entry, translated once.
+    counted: set[str] = set()
+
+    def count(msgid: str, state: str) -> None:
+        if msgid not in counted:
+            counted.add(msgid)
+            progress.units += 1
+            setattr(progress, state, getattr(progress, state) + 1)
 
     def translate(unit: units.Unit, piece: list, notes: dict) -> list:
         counter[0] += 1
@@ -488,10 +500,9 @@ def build_tree(src: Source, project: Project, lang: str, tr: Translations | None
             return [{"t": "Span", "c": [["", ["u"], attrs], out]}] if mark_units else out
         if not unit.translatable:
             return localise_digits(_place_notes_from_source(piece, notes), lang)
-        progress.units += 1
         found = tr.entries.get(unit.msgid)
         if found and found[1] == "translated" and found[0]:
-            progress.translated += 1
+            count(unit.msgid, "translated")
             if unit.msgid in tr.plain:  # shared, not copied: no tree is changed in place
                 out = [*found[0], *(notes[n] for n in sorted(notes))]
             else:
@@ -500,14 +511,13 @@ def build_tree(src: Source, project: Project, lang: str, tr: Translations | None
                 out += [notes[n] for n in sorted(notes) if n not in placed]  # a footnote is never lost
             return [{"t": "Span", "c": [["", ["u"], attrs], out]}] if mark_units else out
         state = "fuzzy" if found else "untranslated"
-        if state == "fuzzy":
-            progress.fuzzy += 1
-        else:
-            progress.untranslated += 1
+        count(unit.msgid, state)
         out = _place_notes_from_source(piece, notes)
         return [{"t": "Span", "c": [["", ["u", state], attrs + [["lang", project.source_language], ["dir", src_dir]]], out]}]
 
     blocks = units.rebuild(src.blocks, translate, project.segmentation == "sentence", project.abbreviations)
+    if tr is not None:
+        titles.count(tr.meta, progress)   # the title and the rest are units of the catalog too
     return blocks, progress
 
 
@@ -596,7 +606,7 @@ def assemble(project: Project, doc: Document, edition: Edition, src: Source,
              translations: dict[str, Translations]) -> Assembled:
     with no_gc():  # a new tree of a million elements, and no cycle among them
         blocks, progress = _edition_tree(project, edition, src, translations)
-    a = Assembled(doc, edition, blocks, metadata(project, doc, edition), progress)
+    a = Assembled(doc, edition, blocks, metadata(project, doc, edition, translations), progress)
     if blocks is src.blocks and src.blocks_json is not None:
         a._json = (blocks, src.blocks_json)  # the source edition: its JSON was kept with the source
     return a
@@ -627,16 +637,24 @@ def _edition_tree(project: Project, edition: Edition, src: Source,
     return blocks, progress
 
 
-def metadata(project: Project, doc: Document, edition: Edition) -> dict[str, str]:
+def metadata(project: Project, doc: Document, edition: Edition,
+             translations: dict[str, Translations] | None = None) -> dict[str, str]:
+    """What the editions print around the text.  The title, subtitle, author
+    and publisher are in the edition's language: publish.yml's value for it,
+    else the catalog's translation, else the source's, and then
+    ``<key>-lang`` names the language they are in, for the renderers to set
+    them in its font and direction (see ``titles``).  ``edition-title`` is
+    what the edition is called (HTML <title>, EPUB dc:title, PDF Title,
+    running head): the parallel text's is both titles, "source / translation",
+    or one where they are the same."""
     lang = edition.lang
     src = project.source_language
     base = project.identifier or f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'publish:' + doc.name)}"
     ident = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, base + '#' + doc.name + '/' + edition.name)}"
+    tr = (translations or {}).get(lang)
+    resolved = titles.resolve(project, doc, lang, tr.meta if tr is not None else None)
     meta = {
-        "title": text_for(project.titles(doc), lang, src),
-        "subtitle": text_for(project.subtitles(doc), lang, src),
-        "author": text_for(project.authors(doc), lang, src),   # the document's own author wins
-        "publisher": text_for(project.organisation, lang, src),
+        **{key: r.text for key, r in resolved.items()},   # title, subtitle, author, publisher
         "lang": lang,
         "dir": direction(lang),
         "date": project.build_date(),
@@ -644,6 +662,7 @@ def metadata(project: Project, doc: Document, edition: Edition) -> dict[str, str
         "edition": project.edition,
         "document": doc.name,
         "edition-name": edition.name,
+        "source-lang": src,   # the language of what is printed untranslated
     }
     # publisher (when set, instead of the organisation), description,
     # keywords, translators, rights, licence, ISBNs: only those given
@@ -652,8 +671,20 @@ def metadata(project: Project, doc: Document, edition: Edition) -> dict[str, str
     # says; "date" above is the edition's)
     if doc.date:
         meta["text-date"] = doc.date
+    for key, r in resolved.items():
+        if r.text and r.lang != lang and meta[key] == r.text:   # fell back to the source's
+            meta[f"{key}-lang"] = r.lang
+    meta["edition-title"] = meta["title"]
+    if meta.get("title-lang"):
+        meta["edition-title-lang"] = meta["title-lang"]
     if edition.bilingual:
-        meta["title-source"] = text_for(project.titles(doc), src, src)
-        meta["subtitle-source"] = text_for(project.subtitles(doc), src, src)
-        meta["author-source"] = text_for(project.authors(doc), src, src)
+        source = titles.resolve(project, doc, src, None)
+        meta["title-source"] = source["title"].text
+        meta["subtitle-source"] = source["subtitle"].text
+        meta["author-source"] = source["author"].text
+        both = [t for t in dict.fromkeys([meta["title-source"], meta["title"]]) if t]
+        meta["edition-title"] = " / ".join(both)
+        meta.pop("edition-title-lang", None)
+        if both == [meta["title-source"]]:   # one title, the source's
+            meta["edition-title-lang"] = src
     return meta

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from . import cache, pictures
+from . import cache, pictures, titles
 from .config import Document, Project
 from .errors import PublishError, PublishWarning
 from .files import write_atomic
@@ -156,8 +156,12 @@ class _Inputs:
         return parts
 
     def progress_key(self, doc: Document, lang: str) -> str:
+        # with the title, subtitle, author and organisation publish.yml gives: whether the
+        # edition prints them untranslated, remembered with the progress, depends on them too
+        p = self.project
         return cache.of_value([self.common["publish"], self.common["reading"], self.file(doc.source),
-                               self.file(self.project.po_path(doc, lang))])
+                               self.file(p.po_path(doc, lang)),
+                               [p.titles(doc), p.subtitles(doc), p.authors(doc), p.organisation]])
 
     def describe(self, part: str, doc: Document) -> str:
         if part == "source":
@@ -345,6 +349,7 @@ def build(project: Project, editions: list[str] | None = None, formats: list[str
         if p.reason is not None:
             need.setdefault(p.document.name, set()).add(p.edition)
     progress_keys = {}
+    untitled: dict[tuple[str, str], list[str]] = {}   # (document, language) → what fell back (titles)
     for p in planned:
         for lang in p.languages:
             if lang == project.source_language or (p.document.name, lang) in progress_keys:
@@ -353,6 +358,7 @@ def build(project: Project, editions: list[str] | None = None, formats: list[str
             cached = manifest.progress.get(f"{p.document.name}/{lang}")
             if cached and cached["key"] == key:
                 result.progress[(p.document.name, lang)] = _stats(cached["counts"])
+                untitled[(p.document.name, lang)] = [k for k in cached.get("untranslated", ()) if isinstance(k, str)]
             elif not any(lang in planned_langs[e] for e in need.get(p.document.name, ())):
                 need.setdefault(p.document.name, set()).add(p.edition)
     docs = [d for d in dict.fromkeys(p.document for p in planned) if d.name in need]
@@ -410,8 +416,11 @@ def build(project: Project, editions: list[str] | None = None, formats: list[str
             a.blocks = images.inline(a.blocks, doc.source.parent, project.root / "source")
         for lang, prog in a.progress.items():
             result.progress[(doc.name, lang)] = prog
+            # the title, subtitle, author, organisation printed untranslated (in the source's language)
+            untitled[(doc.name, lang)] = titles.fell_back(a.meta)
             manifest.progress[f"{doc.name}/{lang}"] = {"key": progress_keys.get((doc.name, lang), ""),
-                                                       "counts": _counts(prog)}
+                                                       "counts": _counts(prog),
+                                                       "untranslated": untitled[(doc.name, lang)]}
         return a
 
     def assembled(doc):
@@ -427,6 +436,12 @@ def build(project: Project, editions: list[str] | None = None, formats: list[str
                 doc = project.document(dname)
                 raise PublishError(f"{dname} ({lang}): {prog.untranslated} untranslated and {prog.fuzzy} fuzzy "
                                    f"units; --strict builds only complete translations",
+                                   path=str(project.po_path(doc, lang).relative_to(project.root)))
+            if dname == doc_name and untitled.get((dname, lang)):   # no entry for it in the catalog yet
+                doc = project.document(dname)
+                [warning, *_] = titles.warnings(untitled[(dname, lang)], project, lang, "")
+                raise PublishError(f"{dname} ({lang}): {warning.message}; --strict builds only complete "
+                                   f"translations (publish update offers it in the catalog)",
                                    path=str(project.po_path(doc, lang).relative_to(project.root)))
 
     # --strict refuses before anything is written, so every count must be known first
@@ -448,7 +463,7 @@ def build(project: Project, editions: list[str] | None = None, formats: list[str
     if not stale:
         if docs:
             manifest.save()
-        _finish(result, outputs)
+        _finish(result, outputs, project, untitled)
         return result
 
     workers = min(workers_for(jobs), len({(planned[i].document.name, planned[i].edition) for i in stale}))
@@ -522,12 +537,16 @@ def build(project: Project, editions: list[str] | None = None, formats: list[str
         pool.close()
         # what was written is remembered even when a later output failed
         manifest.save()
-    _finish(result, outputs)
+    _finish(result, outputs, project, untitled)
     return result
 
 
-def _finish(result: BuildResult, outputs: list) -> None:
+def _finish(result: BuildResult, outputs: list, project: Project, untitled: dict) -> None:
     result.outputs = [o for o in outputs if o is not None]
+    # an edition whose title is printed untranslated says so, each build, as its progress does
+    for (name, lang), keys in sorted(untitled.items()):
+        path = project.po_path(project.document(name), lang).relative_to(project.root).as_posix()
+        result.warnings.extend(titles.warnings(keys, project, lang, path))
 
 
 def _counts(prog) -> dict[str, int]:

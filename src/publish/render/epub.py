@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 from urllib.parse import unquote
 
-from ..assemble import Assembled, to_json
+from ..assemble import Assembled, direction, to_json
 from .. import metadata
 from ..errors import PublishError
 from ..source import pandoc_path
@@ -22,19 +22,48 @@ def _str(text: str) -> dict:
     return {"t": "MetaString", "c": text}
 
 
-def _para(text: str, classes=()) -> dict:
+def _words(text: str) -> list:
     inl = []
     for i, word in enumerate(text.split(" ")):
         if i:
             inl.append({"t": "Space"})
         inl.append({"t": "Str", "c": word})
-    return {"t": "Div", "c": [["", list(classes), []], [{"t": "Para", "c": inl}]]}
+    return inl
+
+
+def _lang(lang: str | None) -> list:
+    return [["lang", lang], ["dir", direction(lang)]] if lang else []
+
+
+def _para(text: str, classes=(), lang: str | None = None) -> dict:
+    return {"t": "Div", "c": [["", list(classes), _lang(lang)], [{"t": "Para", "c": _words(text)}]]}
+
+
+def _text(text: str, lang: str | None = None) -> dict:
+    """A text of the title page and the OPF; one in another language than the
+    book's (a title not translated) is a span saying so, which the title
+    page sets in that language's font and direction (dc:title stays text)."""
+    if not lang:
+        return _str(text)
+    return {"t": "MetaInlines", "c": [{"t": "Span", "c": [["", [], _lang(lang)], _words(text)]}]}
+
+
+_MARKED = ("edition-title", "title", "subtitle", "author", "publisher")   # may fall back: see assemble.metadata
+
+
+def _edition_title(m: dict) -> dict:
+    """What the book is called: the parallel text's "source / translation"
+    has its source part marked with its language."""
+    if m.get("edition-title-lang") or not m.get("title-source") or m["edition-title"] == m["title-source"]:
+        return _text(m["edition-title"], m.get("edition-title-lang"))
+    rest = m["edition-title"][len(m["title-source"]):]
+    return {"t": "MetaInlines", "c": [*_text(m["title-source"], m["source-lang"])["c"], *_words(rest)]}
 
 
 def colophon_blocks(a: Assembled) -> list:
     heading = {"t": "Header", "c": [1, ["colophon", ["unnumbered"], []],
                                     [{"t": "Str", "c": label(a.edition.lang, "colophon")}]]}
-    lines = [_para(text, [cls] if cls else []) for cls, text in colophon_lines(a)]
+    lines = [_para(text, [cls] if cls else [], *in_lang) for cls, text, *in_lang in colophon_lines(a)]
     return [{"t": "Div", "c": [["", ["colophon"], []], [heading, *lines]]}]
 
 
@@ -128,7 +157,7 @@ def _blocks_json(a: Assembled) -> list[str]:
 def write(a: Assembled, target: Path) -> bytes:
     m = a.meta
     meta = {
-        "title": _str(m["title"]),
+        "title": _edition_title(m),
         "lang": _str(m["lang"]),
         "dir": _str(m["dir"]),
         "date": _str(m["date"]),
@@ -137,12 +166,13 @@ def write(a: Assembled, target: Path) -> bytes:
         "toc-title": _str(label(a.edition.lang, "contents")),
     }
     if m.get("subtitle"):
-        meta["subtitle"] = _str(m["subtitle"])
+        meta["subtitle"] = _text(m["subtitle"], m.get("subtitle-lang"))
     # written only when there is one: epubcheck refuses an empty dc:creator or dc:publisher
     if m.get("publisher"):
-        meta["publisher"] = _str(m["publisher"])
+        meta["publisher"] = _text(m["publisher"], m.get("publisher-lang"))
     if m.get("author"):
-        meta["creator"] = {"t": "MetaList", "c": [{"t": "MetaMap", "c": {"role": _str("author"), "text": _str(m["author"])}}]}
+        meta["creator"] = {"t": "MetaList", "c": [{"t": "MetaMap", "c": {
+            "role": _str("author"), "text": _text(m["author"], m.get("author-lang"))}}]}
     if m.get("description"):   # dc:description
         meta["description"] = _str(m["description"])
     # translators (dc:contributor, role trl), keywords (a dc:subject each),
@@ -154,13 +184,15 @@ def write(a: Assembled, target: Path) -> bytes:
         meta["translators"] = _str(metadata.credit(m, a.edition.lang))
     if m.get("text-date"):     # the text's date on the title page; dc:date stays the edition's
         meta["text-date"] = _str(text_date(m["text-date"], a.edition.lang))
-    if a.edition.bilingual:
-        meta["title"] = _str(f'{m["title"]} — {m["title-source"]}')
     blocks = _blocks_json(a) + [to_json(b) for b in colophon_blocks(a)]
     # what json.dumps would write of {"pandoc-api-version": …, "meta": meta, "blocks": offline(blocks) + colophon}
     doc = ('{"pandoc-api-version": [1, 23, 1, 1], "meta": ' + to_json(meta)
            + ', "blocks": [' + ", ".join(blocks) + "]}")
-    langs = a.edition.languages
+    # the source's font also where the source's text stands in for a translation
+    # not made yet: a title (marked "<key>-lang") or units
+    langs = {*a.edition.languages, *(m[f"{k}-lang"] for k in _MARKED if m.get(f"{k}-lang"))}
+    if m.get("source-lang") and any(p.translated < p.units for p in a.progress.values()):
+        langs.add(m["source-lang"])
     epub_css = (STYLES / "epub.css").read_text(encoding="utf-8")
     if "fa" not in langs:  # the Persian font is embedded only where Persian is set
         epub_css = "\n".join(l for l in epub_css.splitlines() if not l.startswith("@font-face"))

@@ -11,6 +11,7 @@ from ..assemble import Assembled, direction
 from ..source import run_pandoc
 from ..tree import stringify
 from . import STYLES, TEMPLATES
+from .fonts import DEFAULT, FONTS
 from .labels import colophon_lines, label, text_date
 
 _e = html.escape
@@ -28,15 +29,17 @@ def _pandoc_html(doc_json: str, what: str) -> str:
     return run_pandoc(["-f", "json", "-t", "html5", "--wrap=none", "--email-obfuscation=none"], doc_json, what)
 
 
-def headings(blocks: list, depth: int = 3) -> list[tuple[int, str, str]]:
-    """(level, id, text) of the headings a reader navigates by; in a
-    bilingual edition those of the translation side."""
+def headings(blocks: list, depth: int = 3) -> list[tuple[int, str, str, str | None]]:
+    """(level, id, text, language) of the headings a reader navigates by; in a
+    bilingual edition those of the translation side.  The language is that of
+    a heading printed in another (not translated yet: assemble marks it the
+    source's), for the contents to set it in its font; else None."""
     found = []
 
     def visit(bs):
         for b in bs:
             if b["t"] == "Header" and b["c"][0] <= depth:
-                found.append((b["c"][0], b["c"][1][0], stringify(b["c"][2])))
+                found.append((b["c"][0], b["c"][1][0], stringify(b["c"][2]), _marked(b["c"][2])))
             elif b["t"] == "Div":
                 classes = b["c"][0][1]
                 if "source" in classes:
@@ -47,12 +50,20 @@ def headings(blocks: list, depth: int = 3) -> list[tuple[int, str, str]]:
     return found
 
 
+def _marked(inlines: list) -> str | None:
+    """The language the inlines are marked with, when they are all spans of one."""
+    spans = [x for x in inlines if x["t"] != "Space"]
+    langs = {dict(x["c"][0][2]).get("lang") if x["t"] == "Span" else None for x in spans}
+    return langs.pop() if len(langs) == 1 else None
+
+
 def toc(a: Assembled) -> str:
     items = headings(a.blocks)
     if len(items) < 2:  # a contents page listing one heading helps nobody
         return ""
     lang = a.edition.lang
-    lis = "\n".join(f'<li class="toc-{lvl}"><a href="#{_e(ident)}">{_e(text)}</a></li>' for lvl, ident, text in items)
+    lis = "\n".join(f'<li class="toc-{lvl}"><a href="#{_e(ident)}"{_lang_attrs(in_lang)}>{_e(text)}</a></li>'
+                    for lvl, ident, text, in_lang in items)
     return (f'<nav id="toc" role="doc-toc" aria-labelledby="toc-title">\n'
             f'<h2 id="toc-title">{_e(label(lang, "contents"))}</h2>\n<ol>\n{lis}\n</ol>\n</nav>')
 
@@ -69,14 +80,21 @@ def titlepage(a: Assembled) -> str:
         attrs = f' lang="{in_lang}" dir="{direction(in_lang)}"' if in_lang else ""
         parts.append(f'<p class="{cls}"{attrs}>{_e(text)}</p>')
 
+    def translated(key: str, cls: str):
+        # in the edition's language, or marked as the source's where it fell back
+        # (see assemble.metadata); the parallel text does not print one title twice
+        if a.edition.bilingual and m.get(key) == m.get(f"{key}-source"):
+            return
+        block(key, cls, m.get(f"{key}-lang") or (lang if a.edition.bilingual else None))
+
     if a.edition.bilingual:
         block("title-source", "book-title source-title", src)
         block("subtitle-source", "book-subtitle", src)
-    block("title", "book-title", lang if a.edition.bilingual else None)
-    block("subtitle", "book-subtitle", lang if a.edition.bilingual else None)
+    translated("title", "book-title")
+    translated("subtitle", "book-subtitle")
     if a.edition.bilingual:
         block("author-source", "book-author", src)
-    block("author", "book-author", lang if a.edition.bilingual else None)
+    translated("author", "book-author")
     if metadata.credit(m, lang):   # the translators, in the edition's language
         parts.append(f'<p class="book-translators">{_e(metadata.credit(m, lang))}</p>')
     if m.get("text-date"):   # the date of the text, from its front matter, as the edition's language writes it
@@ -88,8 +106,14 @@ def titlepage(a: Assembled) -> str:
 
 def colophon(a: Assembled) -> str:
     lines = [f'<h2 class="colophon-title">{_e(label(a.edition.lang, "colophon"))}</h2>']
-    lines += [f'<p class="{cls}">{_e(text)}</p>' if cls else f"<p>{_e(text)}</p>" for cls, text in colophon_lines(a)]
+    for cls, text, *in_lang in colophon_lines(a):   # a line in another language names it
+        attrs = (f' class="{cls}"' if cls else "") + _lang_attrs(*in_lang)
+        lines.append(f"<p{attrs}>{_e(text)}</p>")
     return '<footer class="colophon" role="contentinfo">\n' + "\n".join(lines) + "\n</footer>"
+
+
+def _lang_attrs(lang: str | None = None) -> str:
+    return f' lang="{lang}" dir="{direction(lang)}"' if lang else ""
 
 
 def css(a: Assembled, medium: str, paper: str = "A5") -> str:
@@ -97,10 +121,19 @@ def css(a: Assembled, medium: str, paper: str = "A5") -> str:
     little per-edition text (running head, page-number digits)."""
     parts = [(STYLES / "base.css").read_text(encoding="utf-8")]
     if medium == "print":
-        title = a.meta["title"].replace("\\", "\\\\").replace('"', '\\"')
+        title = a.meta["edition-title"].replace("\\", "\\\\").replace('"', '\\"')
         counter = "persian" if a.edition.lang == "fa" else "decimal"
+        # The running head is set in the font of the title's language (the
+        # source's where the title fell back: Persian in the Persian font,
+        # right to left), then the fonts of the edition's other languages, so
+        # every letter of "Persian / English" has its own font and no fallback
+        # font is embedded.
+        in_lang = a.meta.get("edition-title-lang") or a.edition.lang
+        fonts = dict.fromkeys(FONTS.get(l, DEFAULT)[0] for l in (in_lang, *a.edition.languages))
         parts.append((STYLES / "print.css").read_text(encoding="utf-8")
-                     .replace("__PAPER__", paper).replace("__TITLE__", title).replace("__COUNTER__", counter))
+                     .replace("__PAPER__", paper).replace("__TITLE__", title).replace("__COUNTER__", counter)
+                     .replace("__TITLE_FONT__", ", ".join(f'"{f}"' for f in fonts) + ", serif")
+                     .replace("__TITLE_DIR__", direction(in_lang)))
     else:
         parts.append((STYLES / "screen.css").read_text(encoding="utf-8"))
     return "\n".join(parts)
@@ -143,7 +176,8 @@ def page(a: Assembled, medium: str = "screen", paper: str = "A5") -> str:
     m = a.meta
     return template.substitute(
         lang=_e(m["lang"]), dir=m["dir"],
-        title_text=_e(m["title"]), meta_tags=meta_tags(m, medium), version=__version__, date=_e(m["date"]),
+        title_text=_e(m["edition-title"]), title_attrs=_lang_attrs(m.get("edition-title-lang")),
+        meta_tags=meta_tags(m, medium), version=__version__, date=_e(m["date"]),
         css=css(a, medium, paper), edition_class=f"edition-{_e(a.edition.name)}" + (" bilingual" if a.edition.bilingual else ""),
         titlepage=titlepage(a), toc=toc(a),
         body=body_html(a, f"{a.document.name} ({a.edition.name})"),

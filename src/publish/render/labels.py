@@ -115,13 +115,19 @@ def percent(value: float) -> str:
     return str(int(value)) if value == int(value) else f"{value:.1f}"
 
 
-def colophon_lines(a) -> list[tuple[str, str]]:
+def colophon_lines(a) -> list[tuple[str, ...]]:
     """(class, text) of each line of an edition's colophon — the same lines
-    in HTML, PDF and EPUB; ``a`` is an ``assemble.Assembled``."""
+    in HTML, PDF and EPUB; ``a`` is an ``assemble.Assembled``.  A line in
+    another language than the edition's (a title not translated) is
+    (class, text, language)."""
     m, lang = a.meta, a.edition.lang
-    lines = [("", m["title"])]
+
+    def marked(key: str) -> tuple[str, ...]:
+        return ("", m[key], m[f"{key}-lang"]) if m.get(f"{key}-lang") else ("", m[key])
+
+    lines = [marked("title")]   # the parallel text's too: the colophon speaks the edition's language
     if m.get("publisher"):
-        lines.append(("", m["publisher"]))
+        lines.append(marked("publisher"))
     if m.get("edition"):
         lines.append(("", f'{label(lang, "edition")}: {digits(m["edition"], lang)}'))
     lines.append(("", f'{label(lang, "published")}: {long_date(m["date"], lang)}'))

@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import catalog
+from .. import catalog, titles
 from ..config import Project
 from ..files import write_atomic
 
@@ -106,16 +106,27 @@ def collect(project: Project, documents: list[str] | None = None) -> list[Langua
         for lang in project.target_languages:
             path = project.po_path(doc, lang)
             rel = path.relative_to(project.root).as_posix()
-            entries, stats, revised = {}, catalog.Stats(), ""
+            entries, stats, revised, heads = {}, catalog.Stats(), "", []
             if path.exists():
                 po = catalog.read(path, rel)
-                entries = {e.msgid: e for e in po if not e.obsolete and e.msgid}
+                # the units by msgid; the title and the rest (a msgctxt each) apart:
+                # a title is often also the first heading
+                entries = {e.msgid: e for e in po if not e.obsolete and e.msgid and e.msgctxt is None}
+                heads = [e for e in po if not e.obsolete and e.msgid and e.msgctxt in titles.CONTEXTS]
                 stats = catalog.stats(po)
                 revised = po.metadata.get("PO-Revision-Date", "")
             status = LanguageStatus(doc.name, title, lang, rel, stats, revised)
-            for n, u in enumerate(translatable, 1):
-                e = entries.get(u.msgid)
-                checks = sorted(set(findings.get((rel, u.msgid), [])))
+            # one square per entry of the catalog, as status and the colophon count them:
+            # a sentence the text has twice is one entry, translated once; after the
+            # text, the title and the rest (paragraph 0: from publish.yml)
+            units, seen = [], set()
+            for u in translatable:
+                if u.msgid not in seen:
+                    seen.add(u.msgid)
+                    units.append((u.paragraph, u.kind, u.msgid, entries.get(u.msgid)))
+            units += [(0, titles.CONTEXTS[e.msgctxt].name, e.msgid, e) for e in heads]
+            for n, (paragraph, kind, msgid, e) in enumerate(units, 1):
+                checks = sorted(set(findings.get((rel, msgid), [])))
                 if e is None or not e.msgstr.strip():
                     state = "untranslated"
                 elif "fuzzy" in e.flags:
@@ -124,7 +135,7 @@ def collect(project: Project, documents: list[str] | None = None) -> list[Langua
                     state = "failing"
                 else:
                     state = "translated"
-                status.units.append(UnitStatus(n, u.paragraph, u.kind, state, u.msgid,
+                status.units.append(UnitStatus(n, paragraph, kind, state, msgid,
                                                e.linenum if e is not None else None, checks))
             out.append(status)
     return out
@@ -172,7 +183,8 @@ def _unit_title(s: LanguageStatus, u: UnitStatus) -> str:
     where = f"{s.catalog}:{u.line}" if u.line else s.catalog
     text = u.msgid if len(u.msgid) <= 90 else u.msgid[:88] + "…"
     what = STATE_LABELS[u.state] + (f" ({', '.join(u.checks)})" if u.checks else "")
-    return f"unit {u.number}, {u.kind}, paragraph {u.paragraph} — {what}\n{where}\n{text}"
+    place = f"paragraph {u.paragraph}" if u.paragraph else "from publish.yml"   # 0: the title and the rest
+    return f"unit {u.number}, {u.kind}, {place} — {what}\n{where}\n{text}"
 
 
 def section(s: LanguageStatus, source_lang: str) -> str:
