@@ -235,6 +235,31 @@ def test_accessibility_follows_the_pictures_and_their_descriptions():
     assert "Some pictures have no text description." in meta["accessibilitySummary"]["c"]
 
 
+PANDOC_NAV = """<body epub:type="frontmatter">
+<nav epub:type="toc" role="doc-toc" id="toc"><h1 id="toc-title">فهرست</h1><ol class="toc"></ol></nav>
+<nav epub:type="landmarks" id="landmarks" hidden="hidden">
+  <ol>
+    <li>
+      <a href="text/title_page.xhtml" epub:type="titlepage">Title Page</a>
+    </li>
+    <li>
+      <a href="#toc" epub:type="toc">Table of Contents</a>
+    </li>
+  </ol>
+</nav>
+</body>"""
+
+
+def test_landmarks_speak_the_editions_language_and_lead_to_the_text():
+    from publish.render.landmarks import landmarks
+    nav = landmarks(PANDOC_NAV, "fa", "text/ch001.xhtml")
+    found = re.findall(r'<a href="([^"]+)" epub:type="(\w+)">([^<]+)</a>', nav)
+    assert found == [("text/title_page.xhtml", "titlepage", "صفحهٔ عنوان"), ("#toc", "toc", "فهرست"),
+                     ("text/ch001.xhtml", "bodymatter", "آغاز متن")]
+    assert landmarks(nav, "fa", "text/ch001.xhtml") == nav           # mended once only
+    assert landmarks("<body></body>", "fa", "text/ch001.xhtml") == "<body></body>"
+
+
 # --- end to end: every field, and none ---------------------------------------------------
 
 EPUBCHECK = Path("/usr/share/java/epubcheck.jar")
@@ -344,6 +369,9 @@ def test_the_opf_carries_every_field(built):
     fa = _opf(built["full"] / "build/fa/doc.epub")
     assert "urn:isbn:9781861972712" in _dc(fa, "identifier") and _dc(fa, "contributor") == []
     assert _props(fa, "schema:accessibilitySummary")[0].startswith("متنی")
+    with zipfile.ZipFile(built["full"] / "build/fa/doc.epub") as z:
+        nav = z.read("EPUB/nav.xhtml").decode("utf-8")
+    assert re.search(r'epub:type="bodymatter">آغاز متن</a>', nav) and "Title Page" not in nav
 
 
 @pytest.mark.e2e

@@ -13,7 +13,7 @@ from ..assemble import Assembled, direction, to_json
 from .. import metadata
 from ..errors import PublishError
 from ..source import pandoc_path
-from . import STYLES, TEMPLATES
+from . import STYLES, TEMPLATES, landmarks
 from .fonts import font_file
 from .labels import colophon_lines, label, text_date
 
@@ -214,4 +214,5 @@ def write(a: Assembled, target: Path) -> bytes:
         if proc.returncode != 0:
             err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
             raise PublishError(f"pandoc could not write the EPUB: {err[-1] if err else proc.returncode}", path=str(target))
-        return out.read_bytes()
+        # pandoc's landmarks are English in every book, and lack the start of the text
+        return landmarks.mend(out.read_bytes(), a.edition.lang)

@@ -26,6 +26,9 @@ LABELS = {
                          "in a logical reading order, with the language of every passage marked."),
         "a11y_pictures": "Every picture has a text description.",
         "a11y_pictures_undescribed": "Some pictures have no text description.",
+        "landmark_titlepage": "Title page",
+        "landmark_cover": "Cover",
+        "landmark_bodymatter": "Start of the text",
     },
     "de": {
         "contents": "Inhalt",
@@ -48,6 +51,9 @@ LABELS = {
                          "in logischer Lesereihenfolge; die Sprache jeder Passage ist ausgezeichnet."),
         "a11y_pictures": "Jedes Bild hat eine Textbeschreibung.",
         "a11y_pictures_undescribed": "Einige Bilder haben keine Textbeschreibung.",
+        "landmark_titlepage": "Titelseite",
+        "landmark_cover": "Umschlag",
+        "landmark_bodymatter": "Textbeginn",
     },
     "fa": {
         "contents": "فهرست",
@@ -70,6 +76,9 @@ LABELS = {
                          "که زبان هر بخش آن مشخص شده است."),
         "a11y_pictures": "همهٔ تصویرها توصیف متنی دارند.",
         "a11y_pictures_undescribed": "برخی تصویرها توصیف متنی ندارند.",
+        "landmark_titlepage": "صفحهٔ عنوان",
+        "landmark_cover": "جلد",
+        "landmark_bodymatter": "آغاز متن",
     },
 }
 
