@@ -21,7 +21,8 @@ CONFIG_TEMPLATE = """\
 # Every key is checked when publish reads this file; an unknown key or a
 # wrong type is an error that names its line.
 
-title:                             # per language; a document may have its own title (see documents)
+title:                             # per language; translators translate it in the catalogs, and a value
+                                   # given here for a language wins (a document may have its own: see documents)
   {source}: {title_source}
 {title_targets}
 # subtitle:
@@ -156,8 +157,8 @@ def _yaml_text(text: str) -> str:
 
 def config_text(title: str, source: str = "fa", targets: tuple[str, ...] = ("en",)) -> str:
     targets = tuple(targets) or ("en",)
-    # the title in the target languages is for the user to write; until then
-    # every edition prints the source title
+    # the title in the target languages: the translators', in the catalogs
+    # (titles.py), unless the user writes one here, which wins
     lines = "\n".join(f"#  {lang}: …" for lang in targets)
     lang_list = ", ".join(targets)
     # keep the comment column of the template (35) where the list is short enough
