@@ -158,7 +158,9 @@ def test_the_document_wins_and_a_language_falls_back_to_the_source(make_project)
     doc = p.documents[0]
     en, fa = (metadata.fields(p, doc, EDITIONS[n]) for n in ("en", "fa"))
     assert en["description"] == "About the text" and fa["description"] == "توصیف پروژه"
-    assert en["rights"] == fa["rights"] == "حق نشر"            # the source's, as the title falls back
+    assert en["rights"] == fa["rights"] == "حق نشر"            # the source's, as the title falls back,
+    assert en["rights-lang"] == "fa" and "rights-lang" not in fa  # marked with its language
+    assert ("rights", "حق نشر", "fa") in metadata.colophon(en, "en")
     assert metadata.keywords(en["keywords"]) == ("a", "b", "c")
     assert metadata.keywords(fa["keywords"]) == ("ج", "د")
 

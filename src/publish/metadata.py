@@ -30,21 +30,25 @@ def fields(project: Project, doc: Document, edition) -> dict:
     is an ``assemble.Edition``."""
     lang, src = edition.lang, project.source_language
 
-    def text(own: dict, projects: dict) -> str:
+    out: dict = {}
+
+    def text(key: str, own: dict, projects: dict) -> str:
         # the document's value for the language, else the project's; else
-        # the source language's, as for the title
+        # the source language's, as for the title, and then "<key>-lang"
+        # says so, for the colophon to mark the line with its language
         for texts, fallback in ((own, None), (projects, None), (own, src), (projects, src)):
             found = text_for(texts, lang, fallback).strip()
             if found:
+                if fallback and lang not in texts and "*" not in texts and lang != src:
+                    out[f"{key}-lang"] = src
                 return found
         return ""
 
-    out: dict = {}
     for key, value in (
-            ("publisher", text(project.publisher, {})),   # else the organisation, as assemble sets it
-            ("description", text(doc.description, project.description)),
-            ("keywords", ", ".join(keywords(text(doc.keywords, project.keywords)))),
-            ("rights", text(doc.rights, project.rights)),
+            ("publisher", text("publisher", project.publisher, {})),   # else the organisation, as assemble sets it
+            ("description", text("description", doc.description, project.description)),
+            ("keywords", ", ".join(keywords(text("keywords", doc.keywords, project.keywords)))),
+            ("rights", text("rights", doc.rights, project.rights)),
             ("translators", translators(project, doc, edition)),
     ):
         if value:
@@ -166,15 +170,16 @@ def credit(m: dict, lang: str) -> str:
     return label(lang, "translated_by", names=names(people, lang)) if people else ""
 
 
-def colophon(m: dict, lang: str) -> list[tuple[str, str]]:
+def colophon(m: dict, lang: str) -> list[tuple[str, ...]]:
     """(class, text) of the colophon's lines about translators, rights,
-    licence and ISBNs, in the edition's language."""
+    licence and ISBNs, in the edition's language; (class, text, language)
+    for rights given only in the source language."""
     from .render.labels import digits, label
     lines = []
     if m.get("translators"):
         lines.append(("translators", f'{label(lang, "translation")}: {names(m["translators"], lang)}'))
-    if m.get("rights"):
-        lines.append(("rights", m["rights"]))
+    if m.get("rights"):   # the source's, marked so, when the edition's language has none
+        lines.append(("rights", m["rights"], m["rights-lang"]) if m.get("rights-lang") else ("rights", m["rights"]))
     if m.get("licence"):
         licence = m["licence"] + (f' — {m["licence-url"]}' if m.get("licence-url") else "")
         lines.append(("licence", f'{label(lang, "licence")}: {licence}'))
