@@ -200,6 +200,19 @@ def test_the_colophon_prints_rights_licence_and_isbns_in_the_editions_language(m
     assert "urn:isbn" not in metadata.html_tags(m, "screen")                           # a web page has none
 
 
+@pytest.mark.parametrize("top, doc", [
+    ("translators: {en: [Jane Doe]}\n", ""), ("rights: '© 2026'\n", ""), ("licence: CC BY 4.0\n", ""),
+    ("publisher: {en: Example Press}\n", ""), ("description: {en: About}\n", ""), ("keywords: [a, b]\n", ""),
+    ("", "    isbn: {en: {pdf: 978-0-306-40615-7}}\n"), ("", "    translators: {en: [Ann Poe]}\n"),
+])
+def test_every_field_reaches_the_outputs_cache_key(make_project, top, doc):
+    from publish.build import _Inputs
+
+    def key(p):
+        return _Inputs(p).parts(p.documents[0], ("en",), "pdf", [])["metadata"]
+    assert key(_load(make_project)) != key(_load(make_project, top=top, doc=doc))
+
+
 # --- accessibility ----------------------------------------------------------------------
 
 def _image(alt: str) -> dict:
