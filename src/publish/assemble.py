@@ -8,7 +8,6 @@ script can come from a PO file.
 """
 from __future__ import annotations
 
-import functools
 import json
 import re
 import uuid
@@ -16,7 +15,7 @@ from collections.abc import Container
 from dataclasses import dataclass, field
 
 
-from . import catalog, titles, units
+from . import catalog, languages, titles, units
 from .config import Document, Project
 from .errors import PublishError
 from .metadata import fields as metadata_fields
@@ -43,24 +42,15 @@ _BLOCK_START = re.compile(r"#{1,6}(\s|$)|[-+*](\s|$)|>|\d{1,9}[.)](\s|$)|`{3}|~{
 _PERSIAN_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩٫٬", "01234567890123456789.,")
 
 
-@functools.lru_cache(maxsize=None)
 def direction(lang: str) -> str:
     """'rtl' or 'ltr', from Babel's locale data rather than a list of our own."""
-    from babel import Locale
-    return "rtl" if Locale.parse(lang).character_order == "right-to-left" else "ltr"
+    return languages.parse(lang).direction
 
 
-@functools.lru_cache(maxsize=None)
 def writes_latin_digits(lang: str) -> bool:
     """Whether the language's usual digits are 0–9 (CLDR's default numbering
     system: ``latn`` for en, ``arabext`` — ۰–۹ — for fa)."""
-    from babel import Locale
-    return Locale.parse(lang).default_numbering_system == "latn"
-
-
-def language_name(lang: str, in_lang: str) -> str:
-    from babel import Locale
-    return Locale.parse(lang).get_display_name(in_lang) or lang
+    return languages.parse(lang).digits == "0123456789"
 
 
 @dataclass(frozen=True)

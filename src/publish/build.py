@@ -64,7 +64,9 @@ class Planned:
 
 def edition_languages(project: Project) -> dict[str, tuple[str, ...]]:
     """Edition name → its languages, as ``assemble.editions`` makes them
-    (kept here so that planning does not import the assembler)."""
+    (kept here so that planning does not import the assembler).  A name is
+    made of BCP 47 tags: ``pt-BR``, and ``fa-pt-BR`` for the parallel text;
+    build/<edition>/ is named the same."""
     src = project.source_language
     out = {src: (src,)}
     for lang in project.target_languages:
@@ -83,10 +85,21 @@ def _chosen(project: Project, names: list[str] | None) -> dict[str, tuple[str, .
     known = edition_languages(project)
     if not names:
         return known
-    unknown = [n for n in names if n not in known]
-    if unknown:
-        raise PublishError(f"unknown edition {unknown[0]!r} (this project has: {', '.join(known)})")
-    return {n: known[n] for n in known if n in names}
+    chosen = {edition_name(project, n, known) for n in names}
+    return {n: known[n] for n in known if n in chosen}
+
+
+def edition_name(project: Project, name: str, known: dict | None = None) -> str:
+    """An edition as the user names it (``pt-BR``, ``pt_BR``, ``fa-pt_br``)
+    → its name; an error listing the project's editions."""
+    known = known if known is not None else edition_languages(project)
+    if name in known:
+        return name
+    loose = {n.lower(): n for n in known}
+    found = loose.get(name.replace("_", "-").lower())
+    if found is None:
+        raise PublishError(f"unknown edition {name!r} (this project has: {', '.join(known)})")
+    return found
 
 
 _DESCRIBE = {"publish": "publish's own code", "pandoc": "pandoc", "reading": "normalisation or segmentation settings",
@@ -236,13 +249,13 @@ def _render(a, fmts: list[str], project: Project) -> list[bytes]:
 
 def _fonts(languages: tuple[str, ...]) -> list[str]:
     """The font files the output is set in, as fontconfig gives them now."""
-    from .render.fonts import DEFAULT, FONTS, font_file
+    from .render.fonts import family, font_file
     found = []
     for lang in languages:
-        family, package = FONTS.get(lang, DEFAULT)
+        name, package = family(lang)
         for style in ("", "bold"):
             try:
-                found.append(str(font_file(family, style, package)))
+                found.append(str(font_file(name, style, package)))
             except PublishError:  # the renderer says so, with the package to install
                 pass
     return sorted(set(found))

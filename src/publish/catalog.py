@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Callable
 
 import polib
 
-from . import __version__
+from . import __version__, languages
 from .config import Document, Project, now
 from .errors import PublishError
 from .files import write_atomic
@@ -31,14 +31,8 @@ def _now() -> str:
     return now().strftime("%Y-%m-%d %H:%M%z")
 
 
-def _language_name(lang: str) -> str:
-    from babel import Locale
-    return Locale.parse(lang).get_display_name("en") or lang
-
-
 def plural_forms(lang: str) -> str:
-    from babel.messages.plurals import get_plural
-    return get_plural(lang).plural_forms
+    return languages.parse(lang).plural_forms
 
 
 # --- template ---------------------------------------------------------------------
@@ -57,7 +51,7 @@ def template(project: Project, doc: Document, units: list[Unit]) -> polib.POFile
         "Content-Type": "text/plain; charset=UTF-8",
         "Content-Transfer-Encoding": "8bit",
         "X-Generator": f"publish {__version__}",
-        "X-Source-Language": project.source_language,
+        "X-Source-Language": languages.posix(project.source_language),
     }
     # the title, subtitle, author and organisation first, each with its msgctxt (see titles)
     from .titles import entries
@@ -212,6 +206,7 @@ def _same_context(msgid: str, candidates: list[polib.POEntry]) -> polib.POEntry 
 
 
 def _header(pot: polib.POFile, old: polib.POFile | None, lang: str) -> dict[str, str]:
+    language = languages.parse(lang)
     meta = dict(pot.metadata)
     if old is not None:
         for key in ("PO-Revision-Date", "Last-Translator", "Language-Team"):
@@ -225,9 +220,9 @@ def _header(pot: polib.POFile, old: polib.POFile | None, lang: str) -> dict[str,
     if meta.get("Last-Translator", "").startswith("FULL NAME"):
         meta["Last-Translator"] = ""
     if meta.get("Language-Team", "").startswith("LANGUAGE"):
-        meta["Language-Team"] = _language_name(lang)
-    meta["Language"] = lang
-    meta["Plural-Forms"] = plural_forms(lang)
+        meta["Language-Team"] = language.display_name("en")
+    meta["Language"] = language.posix   # as the folder is named: pt_BR
+    meta["Plural-Forms"] = language.plural_forms
     return meta
 
 
@@ -607,11 +602,20 @@ def lint(text: str, display: str) -> None:
 
 
 def check_language(po: polib.POFile, lang: str, display: str) -> None:
-    """A catalog in translations/<lang>/ must not declare another language."""
+    """A catalog in translations/<lang>/ must not declare another language.
+    The header may spell it either way (pt_BR, pt-BR) or less precisely
+    (pt); see ``languages.compatible``."""
     declared = po.metadata.get("Language", "").strip()
-    if declared and declared.replace("-", "_").split("_")[0] != lang.replace("-", "_").split("_")[0]:
-        raise PublishError(f"Language header says {declared!r} but the file is in translations/{lang}/",
-                           path=display)
+    if not declared:
+        return
+    expected = languages.parse(lang)
+    try:
+        ok = languages.compatible(languages.parse(declared), expected)
+    except PublishError:
+        ok = False
+    if not ok:
+        raise PublishError(f"Language header says {declared!r} but the file is in "
+                           f"translations/{expected.posix}/", path=display)
 
 
 _PLACEHOLDER_IDS = ("", "PACKAGE VERSION", "PACKAGE")

@@ -30,10 +30,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Callable, Iterable, Iterator
 
 import polib
-from babel import UnknownLocaleError
 
 from .assemble import BIDI_CONTROLS, direction
 from .errors import PublishError, where
+from .languages import tag as language_tag
 
 # --- findings and the registry -------------------------------------------------------
 
@@ -892,7 +892,7 @@ def median_ratio(po: polib.POFile) -> float | None:
 def _is_rtl(lang: str) -> bool:
     try:
         return direction(lang) == "rtl"
-    except (UnknownLocaleError, ValueError):
+    except PublishError:
         return False
 
 
@@ -942,6 +942,17 @@ def check_catalog(po: polib.POFile, path_display: str, lang: str, source_lang: s
     return findings
 
 
+def _target(project, lang: str) -> str:
+    """A target language as the user names it (pt_BR, pt-BR) → its tag."""
+    try:
+        found = language_tag(lang)
+    except PublishError:
+        found = lang
+    if found not in project.target_languages:
+        raise PublishError(f"{lang} is not one of the target languages ({', '.join(project.target_languages)})")
+    return found
+
+
 def check_project(project, documents=None, languages=None, only=None) -> list[Finding]:
     """Check the catalogs of ``documents`` (names or Documents; all by default)
     in ``languages`` (all target languages by default) against the glossary."""
@@ -949,10 +960,7 @@ def check_project(project, documents=None, languages=None, only=None) -> list[Fi
     _selected(only)   # unknown names fail before any file is read
     docs = project.documents if documents is None else [
         d if not isinstance(d, str) else project.document(d) for d in documents]
-    langs = project.target_languages if languages is None else list(languages)
-    for lang in langs:
-        if lang not in project.target_languages:
-            raise PublishError(f"{lang} is not one of the target languages ({', '.join(project.target_languages)})")
+    langs = project.target_languages if languages is None else [_target(project, l) for l in languages]
 
     def display(path) -> str:
         try:

@@ -303,8 +303,11 @@ def init_cmd(directory, title, source, languages, force):
     `publish update && publish build` work in it at once; `publish import
     FILE` then brings in your first document in place of the example.
     """
-    from .scaffold import init
-    result = init(directory, title, source, tuple(languages) or ("en",), force=force)
+    from .scaffold import init, language_options
+    # checked here too, to name the options; nothing is written before
+    source, targets = language_options(source, tuple(languages) or ("en",),
+                                       ("-s/--source-language", "-l/--language"))
+    result = init(directory, title, source, targets, force=force)
     for name in result.written:
         click.echo(f"  wrote {directory / name}")
     click.echo(f"next: cd {directory} && publish import YOUR-DOCUMENT.docx && publish update && publish serve")

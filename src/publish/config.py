@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 import yaml
 
+from . import languages
 from .errors import PublishError
 
 CONFIG_NAME = "publish.yml"
@@ -108,7 +109,13 @@ class Project:
         return self.translations_dir / "templates" / f"{doc.name}.pot"
 
     def po_path(self, doc: Document, lang: str) -> Path:
-        return self.translations_dir / lang / f"{doc.name}.po"
+        """translations/<lang>/<doc>.po, the folder in the gettext form (pt_BR)."""
+        return self.translations_dir / languages.posix(lang) / f"{doc.name}.po"
+
+    @property
+    def source_dir(self) -> Path:
+        """source/<lang>/, where imported sources go (the gettext form, as translations/)."""
+        return self.root / "source" / languages.posix(self.source_language)
 
     @property
     def glossary_path(self) -> Path:
@@ -202,13 +209,17 @@ def _choice(choices):
 
 
 def _language(ctx, node, key):
-    code = _str(ctx, node, key)
-    from babel import Locale, UnknownLocaleError
+    """A language as written (pt_BR, pt-BR, EN) → its BCP 47 tag (pt-BR), the
+    one name publish uses for it from here on.  Norwegian's ``no`` is read as
+    written, not as YAML's false."""
+    if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:bool":
+        code = node.value
+    else:
+        code = _str(ctx, node, key)
     try:
-        Locale.parse(code)
-    except (UnknownLocaleError, ValueError):
-        raise ctx.fail(node, f"{key}: {code!r} is not a language code Babel knows") from None
-    return code
+        return languages.tag(code)
+    except PublishError as exc:
+        raise ctx.fail(node, f"{key}: {exc.message}") from None
 
 
 def _list_of(item):
@@ -244,9 +255,12 @@ def _texts(ctx, node, key):
         return {"*": _str(ctx, node, key)}
     if not isinstance(node, yaml.MappingNode):
         raise ctx.fail(node, f"{key}: expected text or a mapping of language → text")
-    out = {}
+    out, written = {}, {}
     for knode, vnode in node.value:
         lang = _language(ctx, knode, key)
+        if lang in out:
+            raise ctx.fail(knode, f"{key}: {languages.given_twice(written[lang], knode.value)}")
+        written[lang] = knode.value
         out[lang] = _str(ctx, vnode, f"{key}.{lang}")
     return out
 
@@ -285,11 +299,12 @@ def _per_language(ctx, node, key, read):
     every language (``*``)."""
     if not isinstance(node, yaml.MappingNode):
         return {"*": read(node, key)}
-    out = {}
+    out, written = {}, {}
     for knode, vnode in node.value:
         lang = _language(ctx, knode, key)
         if lang in out:
-            raise ctx.fail(knode, f"{key}: {lang} is given twice")
+            raise ctx.fail(knode, f"{key}: {languages.given_twice(written[lang], knode.value)}")
+        written[lang] = knode.value
         out[lang] = read(vnode, f"{key}.{lang}")
     return out
 
@@ -477,8 +492,11 @@ def load(root: Path | None = None) -> Project:
     src = data["source_language"]
     if src in data["target_languages"]:
         raise ctx.fail(nodes["target_languages"], f"target_languages: {src} is the source language")
-    if len(set(data["target_languages"])) != len(data["target_languages"]):
-        raise ctx.fail(nodes["target_languages"], "target_languages: a language is listed twice")
+    seen: dict[str, yaml.Node] = {}
+    for tnode, lang in zip(nodes["target_languages"].value, data["target_languages"]):
+        if lang in seen:
+            raise ctx.fail(tnode, "target_languages: " + languages.given_twice(seen[lang].value, tnode.value))
+        seen[lang] = tnode
     documents = []
     for dnode, d in zip(nodes["documents"].value, data["documents"]):
         if not d["name"].replace("-", "").replace("_", "").isalnum():

@@ -13,7 +13,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import yaml
 
-from . import normalize as norm
+from . import languages, normalize as norm
 from .config import compose_yaml
 from .errors import PublishError
 
@@ -57,7 +57,6 @@ def load(path: Path, source_language: str, rules: dict[str, bool] | None = None,
     seq = root.value[0][1]
     if not isinstance(seq, yaml.SequenceNode):
         raise fail(seq, "terms: expected a list")
-    from babel import Locale, UnknownLocaleError
     out: list[Term] = []
     seen: dict[str, int] = {}
     for item in seq.value:
@@ -68,13 +67,13 @@ def load(path: Path, source_language: str, rules: dict[str, bool] | None = None,
             key = k.value
             if not isinstance(v, yaml.ScalarNode) or not v.value.strip():
                 raise fail(v, f"{key}: expected text")
-            if key in fields:
-                raise fail(k, f"duplicate key {key}")
             if key not in ("term", "pos", "note"):
-                try:
-                    Locale.parse(key)
-                except (UnknownLocaleError, ValueError):
-                    raise fail(k, f"unknown key {key} (term, pos, note, or a language code)") from None
+                try:   # a language as its BCP 47 tag: pt_BR and pt-BR are one key
+                    key = languages.tag(key)
+                except PublishError:
+                    raise fail(k, f"unknown key {key} (term, pos, note, or a language tag)") from None
+            if key in fields:
+                raise fail(k, f"duplicate key {k.value}" + (f" ({key})" if key != k.value else ""))
             fields[key] = str(v.value)
         if "term" not in fields or not fields["term"].strip():
             raise fail(item, "missing term")

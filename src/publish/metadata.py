@@ -88,9 +88,12 @@ def translators(project: Project, doc: Document, edition) -> tuple[str, ...]:
 def names(people: tuple[str, ...], lang: str) -> str:
     """A, B and C, as the language writes a list (Babel)."""
     from babel.lists import format_list
+
+    from .errors import PublishError
+    from .languages import parse
     try:
-        return format_list(list(people), locale=lang.replace("-", "_"))
-    except (ValueError, LookupError):   # a language Babel has no list pattern for
+        return format_list(list(people), locale=parse(lang).locale)
+    except (ValueError, LookupError, PublishError):   # a language Babel has no list pattern for
         return ", ".join(people)
 
 

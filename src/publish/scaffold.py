@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import languages
 from .config import CONFIG_NAME
 from .errors import PublishError
 from .files import write_atomic
@@ -49,15 +50,15 @@ edition: "1"
 source_language: {source}
 target_languages: [{targets}]{pad}# add a language here (e.g. [en, de]) to get its catalogs and editions
 
-# The documents of the project, each a Markdown file under source/{source}/.
+# The documents of the project, each a Markdown file under source/{source_dir}/.
 # `publish import FILE` converts a Word, ODT, HTML, Markdown or text file and
 # adds it here.  An entry may carry its own title:
 #   - name: letter
-#     source: source/{source}/letter.md
+#     source: source/{source_dir}/letter.md
 #     title: {{{source}: …, en: …}}
 documents:
   - name: {starter}
-    source: source/{source}/{starter}.md
+    source: source/{source_dir}/{starter}.md
 
 segmentation: sentence             # sentence | paragraph
 abbreviations: []                  # words after which a full stop does not end a sentence, e.g. [ج, ص, Dr]
@@ -163,8 +164,31 @@ def config_text(title: str, source: str = "fa", targets: tuple[str, ...] = ("en"
     lang_list = ", ".join(targets)
     # keep the comment column of the template (35) where the list is short enough
     pad = " " * max(1, 35 - len(f"target_languages: [{lang_list}]"))
-    return CONFIG_TEMPLATE.format(source=source, title_source=_yaml_text(title), title_targets=lines,
-                                  targets=lang_list, pad=pad, starter=STARTER)
+    return CONFIG_TEMPLATE.format(source=source, source_dir=languages.posix(source), title_source=_yaml_text(title),
+                                  title_targets=lines, targets=lang_list, pad=pad, starter=STARTER)
+
+
+def language_options(source: str, targets: tuple[str, ...],
+                     names: tuple[str, str] = ("source language", "target language")) -> tuple[str, tuple[str, ...]]:
+    """The source and target languages as BCP 47 tags, checked before
+    anything is written; an error names what was given (``names``: the
+    command line passes its options' names)."""
+    def tag(text: str, name: str) -> str:
+        try:
+            return languages.tag(text)
+        except PublishError as exc:
+            raise PublishError(f"{name}: {exc.message}") from None
+
+    source = tag(source, names[0])
+    written: dict[str, str] = {}
+    for text in targets:
+        t = tag(text, names[1])
+        if t == source:
+            raise PublishError(f"{names[1]}: {text} is the source language; the target languages must differ")
+        if t in written:
+            raise PublishError(f"{names[1]}: {languages.given_twice(written[t], text)}")
+        written[t] = text
+    return source, tuple(written)
 
 
 def init(root: Path, title: str | None = None, source: str = "fa",
@@ -176,12 +200,11 @@ def init(root: Path, title: str | None = None, source: str = "fa",
         raise PublishError(f"{CONFIG_NAME} already exists; this is a project already", path=str(root / CONFIG_NAME))
     if root.exists() and not root.is_dir():
         raise PublishError("exists and is not a folder", path=str(root))
-    if source in targets:
-        raise PublishError(f"{source} is the source language; the target languages must differ")
+    source, targets = language_options(source, targets)
     title = title or root.resolve().name
     files = {
         CONFIG_NAME: config_text(title, source, targets),
-        f"source/{source}/{STARTER}.md": STARTER_TEXT,
+        f"source/{languages.posix(source)}/{STARTER}.md": STARTER_TEXT,
         "translations/glossary.yml": GLOSSARY_TEMPLATE,
         ".gitignore": GITIGNORE,
         "Makefile": MAKEFILE_TEMPLATE,
@@ -196,6 +219,6 @@ def init(root: Path, title: str | None = None, source: str = "fa",
             continue
         write_atomic(root / name, text)
         result.written.append(name)
-    for folder in ("translations/templates", *(f"translations/{t}" for t in targets)):
+    for folder in ("translations/templates", *(f"translations/{languages.posix(t)}" for t in targets)):
         (root / folder).mkdir(parents=True, exist_ok=True)
     return result

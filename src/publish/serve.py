@@ -96,13 +96,14 @@ def plan(project: Project, paths: set[str]) -> list[Plan]:
             if project.po_path(doc, lang).relative_to(project.root).as_posix() in paths:
                 per_lang.setdefault(doc.name, set()).update({lang, f"{src}-{lang}"})
     out = [Plan(sorted(whole), None)] if whole else []
-    # the parallel text first: it is the page a translator watches
-    for name, editions in sorted(per_lang.items()):
-        if name not in whole:
-            out.append(Plan([name], sorted(e for e in editions if "-" in e)))
-    for name, editions in sorted(per_lang.items()):
-        if name not in whole:
-            out.append(Plan([name], sorted(e for e in editions if "-" not in e)))
+    # the parallel text first: it is the page a translator watches (a name
+    # with a "-" may be one language: pt-BR; fa-pt-BR is the parallel text)
+    from .build import edition_languages
+    known = edition_languages(project)
+    for parallel in (True, False):
+        for name, editions in sorted(per_lang.items()):
+            if name not in whole:
+                out.append(Plan([name], sorted(e for e in editions if (len(known[e]) > 1) == parallel)))
     return out
 
 
@@ -386,7 +387,8 @@ class Preview:
             self.on_change(diff)
 
     def units(self, edition: str, document: str) -> dict:
-        langs = [l for l in edition.split("-") if l in self.project.target_languages]
+        from .build import edition_languages
+        langs = [l for l in edition_languages(self.project).get(edition, ()) if l in self.project.target_languages]
         if not langs or document not in {d.name for d in self.project.documents}:
             raise PublishError(f"no units for {edition}/{document}")
         key = (edition, document)

@@ -212,10 +212,11 @@ def warnings(keys: list[str], project: Project, lang: str, display: str) -> list
 
 def language_name(lang: str) -> str:
     """"Persian" for fa: a language named in English, as publish's messages are."""
-    from babel import Locale
+    from .errors import PublishError
+    from .languages import parse
     try:
-        return Locale.parse(lang.replace("-", "_")).get_display_name("en") or lang
-    except Exception:  # noqa: BLE001 - Babel raises several kinds; a message can name the tag
+        return parse(lang).display_name("en")
+    except PublishError:  # a message can name the tag
         return lang
 
 

@@ -14,8 +14,10 @@ from .. import metadata
 from ..errors import PublishError
 from ..source import pandoc_path
 from . import STYLES, TEMPLATES, landmarks
-from .fonts import font_file
+from .fonts import family, font_file, script_css
 from .labels import colophon_lines, label, text_date
+
+ARABIC_FONT = "Noto Naskh Arabic"   # the one epub.css declares with @font-face
 
 
 def _str(text: str) -> dict:
@@ -193,19 +195,20 @@ def write(a: Assembled, target: Path) -> bytes:
     langs = {*a.edition.languages, *(m[f"{k}-lang"] for k in _MARKED if m.get(f"{k}-lang"))}
     if m.get("source-lang") and any(p.translated < p.units for p in a.progress.values()):
         langs.add(m["source-lang"])
+    arabic = any(family(lang)[0] == ARABIC_FONT for lang in langs)
     epub_css = (STYLES / "epub.css").read_text(encoding="utf-8")
-    if "fa" not in langs:  # the Persian font is embedded only where Persian is set
+    if not arabic:  # the Persian font is embedded only where Persian (Arabic script) is set
         epub_css = "\n".join(l for l in epub_css.splitlines() if not l.startswith("@font-face"))
-    css = (STYLES / "base.css").read_text(encoding="utf-8") + "\n" + epub_css
+    css = script_css((STYLES / "base.css").read_text(encoding="utf-8") + "\n" + epub_css, a.edition.languages)
     with tempfile.TemporaryDirectory(prefix="publish-epub-") as tmp:
         css_path = Path(tmp) / "publish.css"
         css_path.write_text(css, encoding="utf-8")
         out = Path(tmp) / "out.epub"
         args = [pandoc_path(), "-f", "json", "-t", "epub3", "-o", str(out), "--toc", "--split-level=1",
                 f"--css={css_path}", "--wrap=none", f"--template={TEMPLATES / 'epub3.html'}", f"--variable=dir:{m['dir']}"]
-        if "fa" in langs:
+        if arabic:
             for style in ("", "bold"):
-                args.append(f"--epub-embed-font={font_file('Noto Naskh Arabic', style)}")
+                args.append(f"--epub-embed-font={font_file(ARABIC_FONT, style)}")
         env = dict(os.environ)
         # pandoc stamps the zip entries and dcterms:modified with this: fixed date, same bytes
         env["SOURCE_DATE_EPOCH"] = str(int(dt.datetime.fromisoformat(m["date"]).replace(tzinfo=dt.timezone.utc).timestamp()))

@@ -5,13 +5,13 @@ import functools
 import html
 import string
 
-from .. import __version__
+from .. import __version__, languages
 from .. import metadata
 from ..assemble import Assembled, direction
 from ..source import run_pandoc
 from ..tree import stringify
 from . import STYLES, TEMPLATES
-from .fonts import DEFAULT, FONTS
+from .fonts import family, script_css
 from .labels import colophon_lines, label, text_date
 
 _e = html.escape
@@ -116,27 +116,31 @@ def _lang_attrs(lang: str | None = None) -> str:
     return f' lang="{lang}" dir="{direction(lang)}"' if lang else ""
 
 
+# CSS counter styles for the digits a language prints (page numbers)
+_COUNTERS = {"۰۱۲۳۴۵۶۷۸۹": "persian", "٠١٢٣٤٥٦٧٨٩": "arabic-indic"}
+
+
 def css(a: Assembled, medium: str, paper: str = "A5") -> str:
     """The stylesheet for an edition: shared rules, the medium's, and a
     little per-edition text (running head, page-number digits)."""
     parts = [(STYLES / "base.css").read_text(encoding="utf-8")]
     if medium == "print":
         title = a.meta["edition-title"].replace("\\", "\\\\").replace('"', '\\"')
-        counter = "persian" if a.edition.lang == "fa" else "decimal"
+        counter = _COUNTERS.get(languages.parse(a.edition.lang).digits, "decimal")
         # The running head is set in the font of the title's language (the
         # source's where the title fell back: Persian in the Persian font,
         # right to left), then the fonts of the edition's other languages, so
         # every letter of "Persian / English" has its own font and no fallback
         # font is embedded.
         in_lang = a.meta.get("edition-title-lang") or a.edition.lang
-        fonts = dict.fromkeys(FONTS.get(l, DEFAULT)[0] for l in (in_lang, *a.edition.languages))
+        fonts = dict.fromkeys(family(l)[0] for l in (in_lang, *a.edition.languages))
         parts.append((STYLES / "print.css").read_text(encoding="utf-8")
                      .replace("__PAPER__", paper).replace("__TITLE__", title).replace("__COUNTER__", counter)
                      .replace("__TITLE_FONT__", ", ".join(f'"{f}"' for f in fonts) + ", serif")
                      .replace("__TITLE_DIR__", direction(in_lang)))
     else:
         parts.append((STYLES / "screen.css").read_text(encoding="utf-8"))
-    return "\n".join(parts)
+    return script_css("\n".join(parts), a.edition.languages)
 
 
 _SCRIPT = """<script>

@@ -1,8 +1,12 @@
 """The few words an edition prints around the text, per language.
 
 English is the fallback for a language not listed; adding one is a dict.
+A language is found by its tag (pt-BR), else by the language of its locale
+(fa-AF and prs take fa's words).
 """
 from __future__ import annotations
+
+from .. import languages
 
 LABELS = {
     "en": {
@@ -82,18 +86,22 @@ LABELS = {
     },
 }
 
-_DIGITS = {"fa": "۰۱۲۳۴۵۶۷۸۹", "ar": "٠١٢٣٤٥٦٧٨٩"}
+
+def _labels(lang: str) -> dict[str, str]:
+    language = languages.parse(lang)
+    return LABELS.get(language.tag) or LABELS.get(language.locale.language) or LABELS["en"]
 
 
 def label(lang: str, key: str, **values) -> str:
-    text = LABELS.get(lang, LABELS["en"]).get(key) or LABELS["en"][key]
+    text = _labels(lang).get(key) or LABELS["en"][key]
     return digits(text.format(**values), lang) if values else text
 
 
 def digits(text: str, lang: str) -> str:
-    """Latin digits → the digits the language prints (Persian ۰–۹ for fa)."""
-    table = _DIGITS.get(lang)
-    return text.translate(str.maketrans("0123456789", table)) if table else text
+    """Latin digits → the digits the language prints (Persian ۰–۹ for fa,
+    Arabic-Indic ٠–٩ for ckb: CLDR's default numbering system)."""
+    table = languages.parse(lang).digits
+    return text.translate(str.maketrans("0123456789", table)) if table != "0123456789" else text
 
 
 def long_date(iso: str, lang: str) -> str:
@@ -104,7 +112,7 @@ def long_date(iso: str, lang: str) -> str:
         day = dt.date.fromisoformat(iso)
     except ValueError:
         return iso
-    return digits(format_date(day, format="long", locale=lang), lang)
+    return digits(format_date(day, format="long", locale=languages.parse(lang).locale), lang)
 
 
 def text_date(text: str, lang: str) -> str:
