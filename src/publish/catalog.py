@@ -129,10 +129,14 @@ def _closest(msgid: str, candidates: list[polib.POEntry]) -> polib.POEntry | Non
 
 
 def merge(pot: polib.POFile, old: polib.POFile | None, lang: str,
-          hints: Callable[[str], list[str]] | None = None) -> polib.POFile:
+          hints: Callable[[str], list[str]] | None = None,
+          carried: dict[str, int] | None = None) -> polib.POFile:
     """The template with the translations of ``old`` carried over.
 
     * same msgid (also from an obsolete entry, also after a move): kept as is;
+    * a msgid that changed only by normalisation, or only in its link and
+      picture targets: the old translation kept as it is, its targets made
+      the new ones (see ``equivalence``); counted in ``carried`` by kind;
     * a changed unit: the closest old translation, marked fuzzy, with the old
       source as ``#| msgid``;
     * an old translation nobody took: kept as obsolete (``#~``), never dropped.
@@ -170,7 +174,25 @@ def merge(pot: polib.POFile, old: polib.POFile | None, lang: str,
             e.flags = [f for f in e.flags if f != "fuzzy"]
         po.append(e)
     orphans = [e for key, e in known.items() if key not in wanted and e.msgstr]
+    retargeted: set[tuple[str | None, str]] = set()
     if orphans:
+        # before fuzzy matching: an old translation whose source changed
+        # only in form (a normalisation rule switched on, a picture moved)
+        # is still right, and a translator need not approve it again
+        from .equivalence import TARGETS, Index
+        same = Index(orphans)
+        for e in po:
+            found = None if e.msgstr else same.find(e.msgctxt, e.msgid, used)
+            if found is not None:
+                prev, kind, e.msgstr = found
+                e.tcomment, e.flags = prev.tcomment, list(prev.flags)
+                if "fuzzy" in prev.flags:
+                    e.previous_msgid = prev.previous_msgid
+                used.add((prev.msgctxt, prev.msgid))
+                if kind == TARGETS:   # its text changed: the translator's own stays, obsolete
+                    retargeted.add((prev.msgctxt, prev.msgid))
+                if carried is not None:
+                    carried[kind] = carried.get(kind, 0) + 1
         nearest = _Nearest([e for e in orphans if e.msgctxt is None])
         for e in po:
             if e.msgstr:
@@ -188,7 +210,7 @@ def merge(pot: polib.POFile, old: polib.POFile | None, lang: str,
                 used.add((near.msgctxt, near.msgid))
     for e in old_entries:
         key = (e.msgctxt, e.msgid)
-        if key in wanted or key in used or not e.msgstr or known.get(key) is not e:
+        if key in wanted or (key in used and key not in retargeted) or not e.msgstr or known.get(key) is not e:
             continue
         # no "#~|" previous msgid: polib does not read it back, and an
         # obsolete entry must survive the next run unchanged

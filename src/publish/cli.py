@@ -83,6 +83,13 @@ def update(ctx, verbose, keep_going, documents):
         for path in result.unchanged:
             if verbose:
                 click.echo(f"  unchanged {path}")
+        for path, kinds in result.carried.items():
+            for kind, why in (("normalisation", "only by normalisation"),
+                              ("targets", "only in link or picture targets")):
+                if kinds.get(kind):
+                    n = kinds[kind]
+                    click.echo(f"  {path}: carried over {n} translation{'s' if n != 1 else ''} "
+                               f"whose source changed {why}")
         if result.normalized:
             totals: dict[str, int] = {}
             for ch in result.normalized:

@@ -21,6 +21,8 @@ from .errors import PublishError
 CONFIG_NAME = "publish.yml"
 
 NORMALIZE_RULES = ("arabic_letters", "presentation_forms", "tatweel", "zwnj", "spaces")
+# Persian typography (publish.typography): off unless publish.yml turns one on
+TYPOGRAPHY_RULES = ("zwnj_prefixes", "zwnj_suffixes", "persian_digits", "ellipsis")
 PAPER_SIZES = ("A5", "A4", "Letter")
 SEGMENTATIONS = ("sentence", "paragraph")
 
@@ -425,7 +427,7 @@ _DOCUMENT = {"name": (_str, True), "source": (_str, True), "title": (_texts, Fal
              "author": (_texts, False), "date": (_date_text, False), "description": (_texts, False),
              "keywords": (_keywords, False), "translators": (_names, False), "rights": (_texts, False),
              "licence": (_licence, False), "license": (_licence, False), "isbn": (_isbns, False)}
-_NORMALIZE = {rule: (_bool, False) for rule in NORMALIZE_RULES}
+_NORMALIZE = {rule: (_bool, False) for rule in NORMALIZE_RULES + TYPOGRAPHY_RULES}
 _CATALOG = {"line_numbers": (_bool, False), "bugs_address": (_str, False)}
 _PDF = {"paper": (_choice(PAPER_SIZES), False), "pdf_ua": (_bool, False)}
 

@@ -3,13 +3,17 @@
 Conservative on purpose.  The report mixes Arabic and Persian letter forms and
 has no ZWNJ at all, so we unify letters and remove only ZWNJs that cannot be
 meaningful (next to a space, at a word edge, doubled); we never insert ZWNJ or
-change spelling (``میشود`` stays ``میشود``).
+change spelling (``میشود`` stays ``میشود``).  The typographic rules that do
+insert ZWNJs, make digits Persian and write ``…`` are in ``typography``, each
+off unless ``publish.yml`` switches it on.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
 from dataclasses import dataclass
+
+from . import typography
 
 ZWNJ = "\u200c"
 
@@ -79,6 +83,7 @@ DESCRIPTIONS = {
     "tatweel": "tatweel ـ inside words removed",
     "zwnj": "stray or doubled ZWNJ removed",
     "spaces": "runs of spaces collapsed, no-break spaces made plain",
+    **typography.DESCRIPTIONS,
 }
 
 
@@ -101,11 +106,14 @@ def normalize(text: str, rules: dict[str, bool], at_start: bool = True, at_end: 
     """Apply the enabled rules.  ``at_start``/``at_end`` say whether the text
     begins/ends at a word edge, where a ZWNJ is stray; next to markup
     (``**می**‌شود``) it joins letters and must stay."""
-    if not TOUCHED.search(text):
-        return text
-    for name, rule in RULES.items():
-        if rules.get(name, True):
-            text = _zwnj(text, at_start, at_end) if rule is _zwnj else rule(text)
+    if TOUCHED.search(text):
+        for name, rule in RULES.items():
+            if rules.get(name, True):
+                text = _zwnj(text, at_start, at_end) if rule is _zwnj else rule(text)
+    # the typographic rules are off unless asked for (rules.get(name) is None);
+    # in the tree they also run over each run of words (source.normalize_tree)
+    if typography.enabled(rules):
+        text = typography.apply(text, rules)
     return text
 
 
@@ -136,6 +144,7 @@ def report(text: str, rules: dict[str, bool]) -> list[Change]:
     changes = []
     fence = None
     for lineno, line in enumerate(text.splitlines(), 1):
+        raw = line
         # code is never normalised (the tree walk skips it), so never reported
         marker = _FENCE.match(line)
         if fence is None and marker:
@@ -171,7 +180,33 @@ def report(text: str, rules: dict[str, bool]) -> list[Change]:
             if new != cmp_line:
                 changes.append(Change(lineno, name, _diff_count(cmp_line, new), _sample(cmp_line, new), ""))
             line = new if name != "spaces" else line
+        if typography.enabled(rules):
+            changes += _typography_report(lineno, raw, rules)
     return changes
+
+
+# Markdown around the text, which the tree has as structure: code, link and
+# picture targets, autolinks, HTML, footnote marks, attributes and the markers
+# at a line's start.  Masked with NULs (no letter, digit or space), so the
+# typographic rules see the words of the line where the tree has them.
+_MARKUP = re.compile(r"(`+)[^`]*?\1|\]\([^)]*\)|<[^>\s]+>|<[^>]*>|\[\^[^\]]*\]|\{[^}]*\}|^\s*\[[^\]]+\]:.*$")
+_LINE_START = re.compile(r"^[ \t]*(?:#{1,6}[ \t]+|(?:[-*+>:]|\d{1,9}[.)])[ \t]+)*")
+
+
+def _typography_report(lineno: int, line: str, rules: dict[str, bool]) -> list[Change]:
+    for name, rule in RULES.items():   # the typographic rules see the text the others leave
+        if rules.get(name, True):
+            line = rule(line)
+    masked = _MARKUP.sub(lambda m: "\0" * len(m.group()), line)
+    masked = _LINE_START.sub(lambda m: "\0" * len(m.group()), masked)
+    out = []
+    for name in typography.RULES:
+        if rules.get(name):
+            new = typography.apply(masked, {name: True})
+            if new != masked:
+                out.append(Change(lineno, name, typography.count(masked, new),
+                                  _sample(masked, new).replace("\0", ""), ""))
+    return out
 
 
 def _sample(before: str, after: str) -> str:

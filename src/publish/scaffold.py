@@ -69,6 +69,12 @@ normalize:                         # Persian clean-up, each rule on by default
   tatweel: true                    # کـــار → کار
   zwnj: true                       # stray or doubled ZWNJ removed
   spaces: true                     # runs of spaces collapsed
+  # Persian typography, each off unless switched on here (a translation already made
+  # is carried over, not made fuzzy, when only these change its source):
+  # zwnj_prefixes: true            # می شود → می‌شود, نمی کند → نمی‌کند
+  # zwnj_suffixes: true            # عرصه های → عرصه‌های, بزرگ تر → بزرگ‌تر, خانه ای → خانه‌ای
+  # persian_digits: true           # سال 1402 → سال ۱۴۰۲ (not in MP3, URLs or beside Latin words)
+  # ellipsis: true                 # ... → …
 
 catalog:
   line_numbers: true               # false: references without line numbers, for quieter diffs

@@ -502,6 +502,8 @@ def normalize_tree(node: Any, rules: dict[str, bool]) -> None:
                 normalize_tree(el, rules)
         if untidy:
             node[:] = _tidy(node)
+        if norm.typography.enabled(rules):  # the optional rules look at each run of words
+            node[:] = norm.typography.apply_inlines(node, rules)
     elif type(node) is dict:
         for key, value in node.items():
             if key == "c" and node.get("t") in _VERBATIM:

@@ -23,6 +23,9 @@ class DocumentUpdate:
     normalized: list[normalize.Change] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)   # e.g. the source was read as Windows-1256
     warnings: list[PublishWarning] = field(default_factory=list)  # e.g. a code fence never closed
+    # per catalog, translations carried over unchanged (not made fuzzy) because their
+    # source changed only by normalisation or only in link and picture targets
+    carried: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 def extract(project: Project, doc: Document) -> tuple[source.Source, list[units.Unit]]:
@@ -86,15 +89,19 @@ def update_document(project: Project, doc: Document, terms: list[glossary.Term],
                               for t in found_terms.get(msgid, ()) if lang in t.targets]
 
     # each catalog rendered once; the template's text is None when only its date would change
+    carried: dict[str, dict[str, int]] = {str(path.relative_to(project.root)): {}
+                                          for path, _, _ in olds.values()}
     outputs = [(pot_path, None if pot_unchanged else pot_text, None)] + [
         (path, catalog.render(catalog.merge(titles.for_language(pot, project, doc, lang), old, lang,
-                                            hints_for(lang))), text)
+                                            hints_for(lang), carried[str(path.relative_to(project.root))])),
+         text)
         for lang, (path, old, text) in olds.items()]
     result = DocumentUpdate(doc.name, len(found), len(pot),
                             normalized=normalize.report(src.text, project.normalize),
                             notices=[src.notice] if src.notice else [],
                             warnings=sorted(source_warnings(src, doc.relsource) + lost,
-                                            key=lambda w: w.line or 0))
+                                            key=lambda w: w.line or 0),
+                            carried={p: c for p, c in carried.items() if c})
     for path, text, previous in outputs:
         written = text is not None and catalog.write(path, text, previous)
         (result.written if written else result.unchanged).append(str(path.relative_to(project.root)))
