@@ -44,8 +44,9 @@ def _write(rel: str, data: bytes | str):
 
 
 def _first_msgstr(text: str, new: str) -> str:
-    """Replace the first translated msgstr (after the header)."""
-    m = re.search(r'\nmsgid "[^"\n]+"\nmsgstr "[^\n]*"\n', text)
+    """Replace the first translated msgstr of the text (after the header and
+    the title's entries, whose msgid follows a msgctxt line)."""
+    m = re.search(r'(?<!")\nmsgid "[^"\n]+"\nmsgstr "[^\n]*"\n', text)
     head, _, _ = m.group().rpartition("msgstr ")
     return text[: m.start()] + head + "msgstr " + new + "\n" + text[m.end():]
 
@@ -239,7 +240,8 @@ def test_utf16_and_windows_1256_are_read_with_a_notice(make_project, run_publish
     run_publish(["update"], cwd=utf8, check=True)
     proc = run_publish(["update"], cwd=other, check=True)
     assert re.search(rf"publish: {SRC}: notice: read as {name}", proc.stderr), proc.stderr
-    pot = lambda root: [e.msgid for e in polib.pofile(str(root / "translations/templates/doc.pot"))]  # noqa: E731
+    pot = lambda root: [e.msgid for e in polib.pofile(str(root / "translations/templates/doc.pot"))  # noqa: E731
+                        if not e.msgctxt]   # the text's units, not the title's entries
     assert pot(other) == pot(utf8) and len(pot(utf8)) == 3
     assert (other / SRC).read_bytes() == data  # read, never rewritten
     proc = run_publish(["build", "-f", "html"], cwd=other, check=True)
