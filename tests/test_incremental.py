@@ -23,7 +23,8 @@ from publish.errors import PublishError
 EDITIONS = ("fa", "en", "fa-en")
 FORMATS = ("html", "epub", "pdf")
 DOCS = ("doc", "other")
-ALL = {f"build/{e}/{d}.{f}" for d in DOCS for e in EDITIONS for f in FORMATS}
+COVERS = {f"build/{e}/{d}.cover.png" for d in DOCS for e in EDITIONS}   # the pages' social-card pictures
+ALL = {f"build/{e}/{d}.{f}" for d in DOCS for e in EDITIONS for f in FORMATS} | COVERS
 OLD = 1_000_000_000  # a modification time no build can give
 
 CONFIG = SYNTHETIC_CONFIG.replace("    source: source/fa/doc.md\n",
@@ -121,7 +122,7 @@ def test_one_changed_translation_rebuilds_only_its_editions_of_its_document(root
     po.write_text(text.replace('msgstr "Translated: ', 'msgstr "Changed: ', 1), encoding="utf-8")
     before = snapshot(root)
     result = rebuild(root)
-    assert rendered(result) == {f"build/{e}/doc.{f}" for e in ("en", "fa-en") for f in FORMATS}
+    assert rendered(result) == {f"build/{e}/doc.{f}" for e in ("en", "fa-en") for f in (*FORMATS, "cover.png")}
     after = snapshot(root)
     for path in ALL - rendered(result):
         assert after[path] == before[path], f"{path} was touched"
@@ -163,7 +164,7 @@ def test_a_damaged_manifest_only_costs_a_rebuild(root, garbage):
     manifest = root / "build/.publish/manifest.json"
     manifest.write_bytes(garbage)
     result = rebuild(root, formats=["html"])
-    html = {p for p in ALL if p.endswith(".html")}
+    html = {p for p in ALL if p.endswith((".html", ".cover.png"))}   # a page's picture is made with it
     assert rendered(result) == html
     assert not any(o.written for o in result.outputs), "the same inputs gave different bytes"
     assert rendered(rebuild(root, formats=["html"])) == set()  # and the manifest is whole again
@@ -172,14 +173,15 @@ def test_a_damaged_manifest_only_costs_a_rebuild(root, garbage):
 def test_parallel_and_serial_give_identical_bytes(root):
     before = snapshot(root)  # rendered in parallel by the fixture
     result = rebuild(root, editions=["fa-en", "en"], documents=["doc"], force=True, jobs=1)
-    assert len(rendered(result)) == 6
+    assert len(rendered(result)) == 8
     assert not any(o.written for o in result.outputs)
     assert snapshot(root) == before
 
 
 def test_results_come_in_plan_order(root):
     result = rebuild(root, force=True, formats=["html", "pdf"], documents=["other"], jobs=2)
-    assert [o.path for o in result.outputs] == [f"build/{e}/other.{f}" for e in EDITIONS for f in ("html", "pdf")]
+    assert [o.path for o in result.outputs] == [f"build/{e}/other.{f}" for e in EDITIONS
+                                                for f in ("html", "pdf", "cover.png")]
 
 
 def test_an_error_in_a_worker_arrives_as_one_publish_error(root, monkeypatch):
@@ -211,14 +213,14 @@ def test_command_line_says_what_it_did_and_skipped(root):
     quiet = publish(["build", "-q"], root)
     assert quiet.returncode == 0 and quiet.stdout == "" and quiet.stderr == "", quiet
     plain = publish(["build"], root)
-    assert "nothing to do: 18 outputs up to date" in plain.stdout
+    assert "nothing to do: 24 outputs up to date" in plain.stdout
     assert "up to date build/" not in plain.stdout
     verbose = publish(["build", "-v"], root)
     assert "  up to date build/fa/doc.pdf" in verbose.stdout.splitlines()
     (root / "build/en/other.html").unlink()
     verbose = publish(["build", "-v", "-f", "html"], root)
     assert "  wrote build/en/other.html (output missing)" in verbose.stdout.splitlines(), verbose.stdout
-    assert "5 outputs up to date" in verbose.stdout
+    assert "11 outputs up to date" in verbose.stdout   # the other five pages and the six pictures beside them
 
 
 def test_a_new_picture_under_source_is_noticed(root):

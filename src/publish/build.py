@@ -22,7 +22,7 @@ from .config import Document, Project
 from .errors import PublishError, PublishWarning
 from .files import write_atomic
 from .render import images
-from .render import FORMATS
+from .render import COMPANIONS, FORMATS, output_name
 
 if TYPE_CHECKING:  # assemble pulls in polib, Babel and the catalog code: not needed to find nothing changed
     from . import assemble as asm
@@ -105,9 +105,11 @@ def edition_name(project: Project, name: str, known: dict | None = None) -> str:
 _DESCRIBE = {"publish": "publish's own code", "pandoc": "pandoc", "reading": "normalisation or segmentation settings",
              "metadata": "the project metadata in publish.yml", "pdf": "the PDF settings",
              "weasyprint": "WeasyPrint", "fonts": "the fonts", "images": "a picture under source/",
-             "missing": "the pictures missing from the last build"}
+             "missing": "the pictures missing from the last build", "cover": "the cover",
+             "links": "the other editions or this edition's files"}
 IMAGE_SUFFIXES = set(images.TYPES)  # the pictures an edition embeds: no other file under source/ is read
 _PDF_LIBRARIES = ("weasyprint", "pydyf", "fontTools", "tinycss2", "cssselect2")
+_SET_IN_FONTS = ("pdf", "epub", "cover")   # outputs whose font files are part of their key
 
 
 def _licence(licence) -> list | None:
@@ -131,6 +133,7 @@ class _Inputs:
         }
         self._pdf: dict[str, str] | None = None
         self._images: str | None = None
+        self._drawn: str | None = None
 
     @property
     def images(self) -> str:
@@ -161,12 +164,24 @@ class _Inputs:
                 parts[f"po:{lang}"] = self.file(p.po_path(doc, lang))
         if fmt == "pdf":
             if self._pdf is None:
-                self._pdf = {"pdf": cache.of_value([p.paper, p.pdf_ua]),
+                self._pdf = {"pdf": cache.of_value([p.paper, p.pdf_ua, p.pdf_cover]),
                              "weasyprint": cache.library_identity(*_PDF_LIBRARIES)}
             parts.update(self._pdf)
-        if fmt in ("pdf", "epub"):
+        if fmt in _SET_IN_FONTS:
             parts["fonts"] = cache.of_value([(f, cache.stat_sig(f)) for f in fonts])
+        if fmt in ("epub", "cover") or (fmt == "pdf" and p.pdf_cover):
+            parts["cover"] = self.cover(doc, languages[-1])
         return parts
+
+    def cover(self, doc: Document, lang: str) -> str:
+        """The cover's picture, or (a cover set here) what draws it."""
+        from .render import cover
+        path = cover.configured(self.project, doc, lang)
+        if path is not None:
+            return cache.of_value([path.relative_to(self.project.root).as_posix(), self.file(path)])
+        if self._drawn is None:
+            self._drawn = cache.of_value(["drawn", cache.library_identity("PIL", "fontTools")])
+        return self._drawn
 
     def progress_key(self, doc: Document, lang: str) -> str:
         # with the title, subtitle, author and organisation publish.yml gives: whether the
@@ -194,15 +209,19 @@ def plan(project: Project, editions: list[str] | None, formats: list[str] | None
             raise PublishError(f"unknown format {f!r} (formats: {', '.join(FORMATS)})")
     docs = [project.document(n) for n in documents] if documents else project.documents
     inputs = inputs or _Inputs(project)
+    fmts = list(dict.fromkeys([*fmts, *(c for f in fmts for c in COMPANIONS.get(f, ()))]))
     out = []
     for doc in docs:
         for name, langs in chosen.items():
             for fmt in fmts:
-                target = project.build_dir / name / f"{doc.name}.{fmt}"
+                target = project.build_dir / name / output_name(project, doc, langs[-1], fmt)
                 rel = target.relative_to(project.root).as_posix()
                 entry = manifest.outputs.get(rel)
                 fonts = entry.get("fonts", []) if entry else []
                 parts = inputs.parts(doc, langs, fmt, fonts if isinstance(fonts, list) else [])
+                if fmt == "html":   # the page links the other editions, its EPUB and PDF, its cover
+                    from .render import siblings
+                    parts["links"] = siblings.key(project, doc, name, fmts)
                 out.append(Planned(doc, name, langs, fmt, target, rel, parts,
                                    _reason(entry, parts, manifest, rel, target, force, inputs, doc)))
     return out
@@ -228,14 +247,21 @@ def _reason(entry, parts, manifest, rel, target, force, inputs, doc) -> str | No
 
 def render(a: "asm.Assembled", fmt: str, project: Project) -> bytes:
     if fmt == "html":
+        from .render import siblings
         from .render.html import page
-        return page(a, "screen", project.paper).encode("utf-8")
+        return page(a, "screen", project.paper, **siblings.page_parts(a, project)).encode("utf-8")
     if fmt == "epub":
+        from .render.cover import image
         from .render.epub import write
-        return write(a, project.build_dir / a.edition.name / f"{a.document.name}.epub")
+        return write(a, project.build_dir / a.edition.name / f"{a.document.name}.epub", cover=image(a, project))
     if fmt == "pdf":
+        from .render.cover import print_page
         from .render.pdf import write
-        return write(a, project.root, project.paper, project.pdf_ua)
+        return write(a, project.root, project.paper, project.pdf_ua,
+                     cover=print_page(a, project) if project.pdf_cover else "")
+    if fmt == "cover":
+        from .render.cover import image
+        return image(a, project).data
     raise PublishError(f"unknown format {fmt!r} (formats: {', '.join(FORMATS)})")
 
 
@@ -243,7 +269,10 @@ def _render(a, fmts: list[str], project: Project) -> list[bytes]:
     # One job is one edition in all its formats: its tree crosses to the
     # worker once, and the page and the PDF share one pandoc run for the
     # body.  ``render`` is looked up when the job runs, so the workers render
-    # with whatever ``render`` is in this module then.
+    # with whatever ``render`` is in this module then.  The page links its
+    # edition's EPUB and PDF if they are made now or are there already
+    # (``siblings.downloads``): what is made now is said here.
+    a.meta["making"] = " ".join(fmts)
     return [render(a, fmt, project) for fmt in fmts]
 
 
@@ -533,7 +562,7 @@ def build(project: Project, editions: list[str] | None = None, formats: list[str
                 raise error
             for i, raw in zip(indices, data):
                 p = planned[i]
-                if p.format in ("pdf", "epub"):
+                if p.format in _SET_IN_FONTS:
                     if p.languages not in fonts:
                         fonts[p.languages] = _fonts(p.languages)
                     p.parts = inputs.parts(p.document, p.languages, p.format, fonts[p.languages])
@@ -541,7 +570,7 @@ def build(project: Project, editions: list[str] | None = None, formats: list[str
                     p.parts = {**p.parts, "missing": "yes"}
                 written = write_atomic(p.target, raw)
                 manifest.record(p.path, p.target, raw, p.parts)
-                if p.format in ("pdf", "epub"):
+                if p.format in _SET_IN_FONTS:
                     manifest.outputs[p.path]["fonts"] = fonts[p.languages]
                 outputs[i] = Output(p.path, p.edition, p.format, written, reason=p.reason or "")
                 if on_output:

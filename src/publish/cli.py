@@ -234,6 +234,16 @@ def build(ctx, editions, formats, strict, quiet, verbose, force, jobs, keep_goin
         from .render import status as status_render
         if status_render.write(project) and verbose:
             click.echo(f"  wrote {status_page.relative_to(project.root)}")
+    # build/index.html, every file for the press's web site with its size: by a
+    # whole build (as the status page), and by any build that rendered while
+    # there is one, so that its sizes stay those of the files
+    index_page = project.build_dir / "index.html"
+    rendered = any(o.rendered for o in result.outputs)
+    if (whole and not index_page.exists()) or (rendered and (whole or index_page.exists())):
+        from .render import index
+        index.write(project)
+        if verbose:
+            click.echo(f"  wrote {index_page.relative_to(project.root)}")
     if not quiet:
         skipped = sum(not o.rendered for o in result.outputs)
         if skipped:

@@ -62,6 +62,8 @@ class Document:
     rights: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
     licence: Licence | None = field(default=None, hash=False, compare=False)
     isbn: dict[str, dict[str, str]] = field(default_factory=dict, hash=False, compare=False)
+    # the document's own cover picture per language (a path under source/), winning over the project's
+    cover: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
 
 
 @dataclass
@@ -92,6 +94,9 @@ class Project:
     licence: Licence | None = None
     description: dict[str, str] = field(default_factory=dict)
     keywords: dict[str, str] = field(default_factory=dict)
+    # the cover picture per language (a path under source/); none: a cover is set from the title
+    cover: dict[str, str] = field(default_factory=dict)
+    pdf_cover: bool = False          # the cover as the PDF's first page
     config_path: Path | None = None
 
     @property
@@ -423,13 +428,49 @@ def _check_isbns(ctx, doc_nodes: list, docs: list[dict], editions: list[str]) ->
                 seen[number] = here, vnode.start_mark.line + 1
 
 
+def _cover(ctx, node, key):
+    """``cover: source/cover.jpg`` for every language, or ``{fa: …, en: …}``."""
+    if not isinstance(node, yaml.MappingNode):
+        return {"*": _picture(ctx, node, key)}
+    out = {}
+    for knode, vnode in node.value:
+        lang = _language(ctx, knode, key)
+        if lang in out:
+            raise ctx.fail(knode, f"{key}: {lang} is given twice")
+        out[lang] = _picture(ctx, vnode, f"{key}.{lang}")
+    return out
+
+
+def _picture(ctx, node, key):
+    """A PNG or JPEG under source/, by its bytes (a name says nothing), as
+    written; it must be in source/ because the project travels without
+    anything outside it, and the editions read nothing else."""
+    from .pictures import MAX_BYTES, sniff
+    rel = _str(ctx, node, key)
+    root = ctx.path.parent
+    path = (root / rel).resolve()
+    if not path.is_relative_to((root / "source").resolve()):
+        raise ctx.fail(node, f"{key}: {rel} is not under source/ (put the picture there)")
+    if not path.is_file():
+        raise ctx.fail(node, f"{key}: {rel} does not exist")
+    if path.stat().st_size > MAX_BYTES:
+        raise ctx.fail(node, f"{key}: {rel} is larger than {MAX_BYTES // (1024 * 1024)} MB")
+    with open(path, "rb") as fh:
+        found = sniff(fh.read(64))
+    if found not in ("image/png", "image/jpeg"):
+        raise ctx.fail(node, f"{key}: {rel} is not a PNG or JPEG picture"
+                             + (f" (it is {found})" if found else ""))
+    return path.relative_to(root.resolve()).as_posix()
+
+
 _DOCUMENT = {"name": (_str, True), "source": (_str, True), "title": (_texts, False), "subtitle": (_texts, False),
              "author": (_texts, False), "date": (_date_text, False), "description": (_texts, False),
              "keywords": (_keywords, False), "translators": (_names, False), "rights": (_texts, False),
-             "licence": (_licence, False), "license": (_licence, False), "isbn": (_isbns, False)}
+             "licence": (_licence, False), "license": (_licence, False), "isbn": (_isbns, False),
+             "cover": (_cover, False)}
 _NORMALIZE = {rule: (_bool, False) for rule in NORMALIZE_RULES + TYPOGRAPHY_RULES}
 _CATALOG = {"line_numbers": (_bool, False), "bugs_address": (_str, False)}
-_PDF = {"paper": (_choice(PAPER_SIZES), False), "pdf_ua": (_bool, False)}
+_PDF = {"paper": (_choice(PAPER_SIZES), False), "pdf_ua": (_bool, False), "cover": (_bool, False)}
 
 _SCHEMA: dict[str, tuple[Callable, bool]] = {
     "title": (_texts, True),
@@ -444,6 +485,7 @@ _SCHEMA: dict[str, tuple[Callable, bool]] = {
     "description": (_texts, False),
     "keywords": (_keywords, False),
     "isbn": (_isbn_in_document, False),
+    "cover": (_cover, False),
     "date": (_str, False),
     "edition": (_str, False),
     "identifier": (_str, False),
@@ -512,7 +554,8 @@ def load(root: Path | None = None) -> Project:
                                   d.get("title", {}), d.get("subtitle", {}), d.get("author", {}),
                                   d.get("date", ""), d.get("description", {}), d.get("keywords", {}),
                                   d.get("translators", {}), d.get("rights", {}),
-                                  _one_licence(ctx, dnode, d, "documents: "), d.get("isbn", {})))
+                                  _one_licence(ctx, dnode, d, "documents: "), d.get("isbn", {}),
+                                  cover=d.get("cover", {})))
     if not documents:
         raise ctx.fail(nodes["documents"], "documents: at least one document is needed")
     _check_isbns(ctx, nodes["documents"].value, data["documents"],
@@ -538,6 +581,8 @@ def load(root: Path | None = None) -> Project:
         bugs_address=catalog.get("bugs_address", ""),
         paper=pdf.get("paper", "A5"),
         pdf_ua=pdf.get("pdf_ua", False),
+        cover=data.get("cover", {}),
+        pdf_cover=pdf.get("cover", False),
         date=data.get("date", ""),
         edition=data.get("edition", ""),
         identifier=data.get("identifier", ""),

@@ -46,6 +46,8 @@ title:                             # per language; translators translate it in t
 # Whatever is left out here is left out of the editions, never printed empty.
 edition: "1"
 # date: "2026-01-31"               # the edition date; set it to make builds reproducible
+# cover: source/cover.jpg          # a PNG or JPEG under source/, or per language {{{source}: …, en: …}};
+#                                  # without one, each edition gets a cover set from its title and author
 
 source_language: {source}
 target_languages: [{targets}]{pad}# add a language here (e.g. [en, de]) to get its catalogs and editions
@@ -56,6 +58,7 @@ target_languages: [{targets}]{pad}# add a language here (e.g. [en, de]) to get i
 #   - name: letter
 #     source: source/{source_dir}/letter.md
 #     title: {{{source}: …, en: …}}
+#     cover: source/letter-cover.png   # its own cover (else the project's)
 documents:
   - name: {starter}
     source: source/{source_dir}/{starter}.md
@@ -82,6 +85,7 @@ catalog:
 pdf:
   paper: A5                        # A5 | A4 | Letter
   pdf_ua: false                    # true: PDF/UA-1 (tagged, accessible)
+  cover: false                     # true: the cover is the PDF's first page
 """
 
 # A starter text, so that the first build has something to show; `publish

@@ -102,6 +102,8 @@ def outputs(root: Path) -> dict[tuple[str, str], Path]:
 
 
 STATUS = "build/status.html"  # written by every whole build that renders something
+# and beside them: build/index.html (every file, for the web site) and each page's cover picture
+WHOLE = {STATUS, "build/index.html"} | {f"build/{e}/{DOC}.cover.png" for e in EDITIONS}
 
 
 def built_files(root: Path) -> set[str]:
@@ -429,7 +431,7 @@ def test_all_nine_files_are_built(builds):
         for (edition, fmt), path in outputs(build.root).items():
             assert path.is_file() and path.stat().st_size > 0, f"no {edition} {fmt} at {path}\n{_describe(build.proc)}"
             assert f"wrote build/{edition}/{DOC}.{fmt}" in build.proc.stdout
-        assert built_files(build.root) == {f"build/{e}/{DOC}.{f}" for e in EDITIONS for f in FORMATS} | {STATUS}
+        assert built_files(build.root) == {f"build/{e}/{DOC}.{f}" for e in EDITIONS for f in FORMATS} | WHOLE
         assert f"report en: {units}/{units} units translated\n" in build.proc.stdout
         assert build.proc.stderr == ""
 
@@ -831,7 +833,7 @@ def test_without_strict_the_gap_is_counted(untranslated):
     units = len(catalog())
     assert re.search(rf"\ben: {units - 1}/{units} units translated; 1 untranslated and 0 fuzzy\b", proc.stdout), \
         proc.stdout
-    assert built_files(untranslated.root) == {f"build/{e}/{DOC}.{f}" for e in EDITIONS for f in FORMATS} | {STATUS}
+    assert built_files(untranslated.root) == {f"build/{e}/{DOC}.{f}" for e in EDITIONS for f in FORMATS} | WHOLE
 
 
 def test_strict_refuses_a_fuzzy_unit_and_the_lenient_build_marks_it(tmp_path):

@@ -13,3 +13,16 @@ STYLES = Path(str(resources.files(__package__) / "styles"))
 TEMPLATES = Path(str(resources.files(__package__) / "templates"))
 
 FORMATS = ("html", "epub", "pdf")
+
+# Files made whenever a format is, which no one asks for by name: the web
+# page's social-card picture (its <meta property="og:image">) lies beside it.
+COMPANIONS = {"html": ("cover",)}
+
+
+def output_name(project, doc, lang: str, fmt: str) -> str:
+    """The file name of one output of ``doc`` in an edition whose language is
+    ``lang``: report.html, report.epub, report.pdf, report.cover.png."""
+    if fmt == "cover":
+        from .cover import filename
+        return filename(project, doc, lang)
+    return f"{doc.name}.{fmt}"

@@ -156,7 +156,9 @@ def _blocks_json(a: Assembled) -> list[str]:
     return out
 
 
-def write(a: Assembled, target: Path) -> bytes:
+def write(a: Assembled, target: Path, cover=None) -> bytes:
+    """The EPUB of an edition; ``cover`` (a render.cover.Cover) is its cover
+    image, which pandoc marks ``properties="cover-image"`` and shows first."""
     m = a.meta
     meta = {
         "title": _edition_title(m),
@@ -209,6 +211,10 @@ def write(a: Assembled, target: Path) -> bytes:
         if arabic:
             for style in ("", "bold"):
                 args.append(f"--epub-embed-font={font_file(ARABIC_FONT, style)}")
+        if cover is not None:   # pandoc reads it from a file: ours, in the temporary folder
+            cover_path = Path(tmp) / f"cover.{cover.suffix}"
+            cover_path.write_bytes(cover.data)
+            args.append(f"--epub-cover-image={cover_path}")
         env = dict(os.environ)
         # pandoc stamps the zip entries and dcterms:modified with this: fixed date, same bytes
         env["SOURCE_DATE_EPOCH"] = str(int(dt.datetime.fromisoformat(m["date"]).replace(tzinfo=dt.timezone.utc).timestamp()))

@@ -175,7 +175,11 @@ def meta_tags(m: dict[str, str], medium: str = "screen") -> str:
     return metadata.html_tags(m, medium)
 
 
-def page(a: Assembled, medium: str = "screen", paper: str = "A5") -> str:
+def page(a: Assembled, medium: str = "screen", paper: str = "A5", *, head: str = "", editions: str = "",
+         cover: str = "") -> str:
+    """The page of an edition; ``head`` and ``editions`` are its links to the
+    other editions (render.siblings), ``cover`` the print page's first page
+    (render.cover)."""
     template = string.Template((TEMPLATES / "page.html").read_text(encoding="utf-8"))
     m = a.meta
     return template.substitute(
@@ -187,4 +191,5 @@ def page(a: Assembled, medium: str = "screen", paper: str = "A5") -> str:
         body=body_html(a, f"{a.document.name} ({a.edition.name})"),
         colophon=colophon(a),
         script=_SCRIPT if (a.edition.bilingual and medium == "screen") else "",
+        sibling_links=head, editions_nav=editions + "\n" if editions else "", cover=cover + "\n" if cover else "",
     )

@@ -44,7 +44,8 @@ def _import_weasyprint():
         import weasyprint  # noqa: F401
 
 
-def write(a: Assembled, project_root: Path, paper: str = "A5", pdf_ua: bool = False) -> bytes:
+def write(a: Assembled, project_root: Path, paper: str = "A5", pdf_ua: bool = False, cover: str = "") -> bytes:
+    """The PDF of an edition; ``cover``, when given, is its first page (render.cover.print_page)."""
     import threading
     require(a.edition.languages)
     # WeasyPrint's import (half a second) goes on while pandoc writes the
@@ -52,7 +53,7 @@ def write(a: Assembled, project_root: Path, paper: str = "A5", pdf_ua: bool = Fa
     loading = threading.Thread(target=_import_weasyprint)
     loading.start()
     try:
-        html = page(a, medium="print", paper=paper)
+        html = page(a, medium="print", paper=paper, cover=cover)
     finally:
         loading.join()
     from weasyprint import HTML
