@@ -217,8 +217,11 @@ def problems(markup: str, where: str, own_script: str | None, files: set[str] = 
     for tag, attrs, stack in p.tags:
         in_head = "head" in stack
         if tag in FORBIDDEN_TAGS:
+            # publish's own head: a style sheet, and its alternates (the other editions, the EPUB
+            # and PDF), whose addresses must still be files of this build (below)
             ours = (in_head and tag in ("meta", "style", "title", "link")
-                    and (tag != "link" or attrs.get("href", "").endswith(".css") and "://" not in attrs["href"]))
+                    and (tag != "link" or "://" not in attrs.get("href", "")
+                         and (attrs["href"].endswith(".css") or attrs.get("rel") == "alternate")))
             if tag == "script" and own_script is not None:
                 ours = True  # checked by content below
             if not ours:
@@ -284,7 +287,10 @@ def test_html_has_no_active_content(hostile_build, edition):
     root = hostile_build[0]
     html = (root / "build" / edition / "doc.html").read_text(encoding="utf-8")
     assert "h01" in html and "h24" in html  # the translations are there, as text
-    assert problems(html, f"{edition}/doc.html", _own_script() if edition == "fa-en" else None) == []
+    # the page may link the files of this build beside it: the other editions, its EPUB and PDF
+    files = {f"{e}/doc.html" for e in ("fa", "en", "fa-en")}   # every edition, built or not: the site has them all
+    files |= {p.name for p in (root / "build" / edition).glob("doc.*")}
+    assert problems(html, f"{edition}/doc.html", _own_script() if edition == "fa-en" else None, files) == []
 
 
 @pytest.mark.parametrize("edition", ["en", "fa-en"])
@@ -294,13 +300,20 @@ def test_epub_has_no_active_content(hostile_build, edition):
     with zipfile.ZipFile(root / "build" / edition / "doc.epub") as z:
         names = set(z.namelist())
         media = {n for n in names if n.startswith("EPUB/media/")}
-        assert media == set(), f"the EPUB carries media nobody asked for: {media}"
         opf = z.read("EPUB/content.opf").decode("utf-8")
+        # the one picture is the cover publish drew (the source has none)
+        covers = re.findall(r'<item properties="cover-image"[^>]* href="([^"]+)"', opf)
+        assert media == {f"EPUB/{c}" for c in covers} and len(covers) == 1, \
+            f"the EPUB carries media nobody asked for: {media}"
         assert "remote-resources" not in opf and "http://127.0.0.1" not in opf
         texts = []
         for name in sorted(names):
             if name.endswith((".xhtml", ".html")):
                 markup = z.read(name).decode("utf-8")
+                if name == "EPUB/text/cover.xhtml":   # pandoc's cover page: the cover in an <svg>, nothing else
+                    assert re.findall(r'<(\w+)', markup.split("<body", 1)[1]) == ["div", "svg", "image"]
+                    assert re.findall(r'href="([^"]+)"', markup.split("<body", 1)[1]) == [f"../{covers[0]}"]
+                    continue
                 texts.append(markup)
                 found += problems(markup, f"{edition}.epub!{name}", None, names)
     assert found == []
@@ -371,6 +384,8 @@ def test_renderers_fetch_nothing_even_for_the_source(canary_server, tmp_path):
         out = root / "build" / "fa" / f"doc.{fmt}"
         assert CANARY_TOKEN.encode() not in out.read_bytes()
     with zipfile.ZipFile(root / "build" / "fa" / "doc.epub") as z:
-        assert [n for n in z.namelist() if n.startswith("EPUB/media/")] == []
+        # nothing but the cover publish drew (the picture outside source/ is not carried)
+        covers = re.findall(r'<item properties="cover-image"[^>]* href="([^"]+)"', z.read("EPUB/content.opf").decode())
+        assert [n for n in z.namelist() if n.startswith("EPUB/media/")] == [f"EPUB/{c}" for c in covers]
         for name in z.namelist():
             assert CANARY_TOKEN.encode() not in z.read(name)
