@@ -172,6 +172,15 @@ def test_a_long_title_wraps_and_fits(langs, meta):
     assert {l.direction for l in titles} == {"rtl" if lang == "fa" else "ltr" for lang in langs}
 
 
+def test_a_title_not_yet_translated_is_set_as_persian_on_the_english_cover():
+    a, project = _assembled({"title": "گزارش (۱۴۰۲) به کنگره", "title-lang": "fa", "author": "A. Author"})
+    lay = cover.layout(cover.texts(a, project))
+    title = next(l for l in lay.lines if l.role == "title")
+    author = next(l for l in lay.lines if l.role == "author")
+    assert (title.lang, title.direction) == ("fa", "rtl") and (author.lang, author.direction) == ("en", "ltr")
+    assert cover._fonts_for(title.source, "en")[0] == "Noto Naskh Arabic"
+
+
 def test_an_endless_title_is_cut_with_an_ellipsis():
     a, project = _assembled({"title": " ".join(["Congress"] * 400)})
     lay = cover.layout(cover.texts(a, project))

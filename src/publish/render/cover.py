@@ -14,7 +14,7 @@ its wheels carry libraqm with HarfBuzz: Persian is shaped and ordered as
 Pango would.  Pillow has no font fallback, and Noto Naskh Arabic has no
 Latin letters, not even parentheses: each text is set in a font made for
 it, the language's font with the missing characters subset from the other
-(``_merged_font``).
+(``_font_source``).
 
 The layout is computed once, in the pixels of the 1600 × 2400 picture
 (``layout``), and drawn twice: into the PNG, and as positioned lines in the
@@ -77,8 +77,15 @@ def kind(data: bytes) -> str | None:
 
 
 def suffix(project: Project, doc: Document, lang: str) -> str:
+    """``jpg`` for a configured JPEG (by its bytes: a name says nothing), else ``png``."""
     path = configured(project, doc, lang)
-    return "jpg" if path is not None and path.suffix.lower() in (".jpg", ".jpeg") else "png"
+    if path is None:
+        return "png"
+    try:
+        with open(path, "rb") as fh:
+            return kind(fh.read(8)) or "png"
+    except OSError:   # gone since publish.yml was read: the build says so when it reads it
+        return "png"
 
 
 def filename(project: Project, doc: Document, lang: str) -> str:
@@ -101,7 +108,11 @@ def image(a, project: Project) -> Cover:
     """The cover of an assembled edition ``a``."""
     path = configured(project, a.document, a.edition.lang)
     if path is not None:
-        data = path.read_bytes()
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise PublishError(f"cover: cannot be read ({exc.strerror or exc})",
+                               path=path.relative_to(project.root).as_posix()) from None
         found = kind(data)
         if found is None:   # config.py checked it; it was replaced since
             raise PublishError("cover: not a PNG or JPEG picture", path=path.relative_to(project.root).as_posix())
@@ -212,18 +223,11 @@ def direction_of(text: str, lang: str) -> str:
 def _fonts_for(text: str, lang: str) -> tuple[str, ...]:
     """The families a text is set in: its language's first, then the
     others publish sets text in, for what the first lacks."""
-    from .fonts import DEFAULT, FONTS
-    first = _family(lang)
+    from .fonts import DEFAULT, FONTS, family
+    first = family(lang)[0]
     if direction_of(text, lang) == "rtl" and first == DEFAULT[0]:
-        first = FONTS["fa"][0]   # Persian text in a Latin edition (a title not yet translated)
+        first = family("fa")[0]   # Persian in a Latin edition (a title not yet translated)
     return tuple(dict.fromkeys([first, *(f for f, _ in FONTS.values()), DEFAULT[0]]))
-
-
-def _family(lang: str) -> str:
-    from . import fonts
-    if hasattr(fonts, "family"):
-        return fonts.family(lang)[0]
-    return fonts.FONTS.get(lang, fonts.DEFAULT)[0]
 
 
 @functools.lru_cache(maxsize=64)
