@@ -124,6 +124,28 @@ def test_init_writes_the_settings_commented_and_a_project_that_loads(tmp_path):
     assert project.cover == {} and project.pdf_cover is False
 
 
+def test_the_cover_reaches_the_cache_key_of_what_shows_it(tmp_path):
+    from publish import build
+
+    def keys(root):
+        project = config.load(root)
+        inputs = build._Inputs(project)
+        return {fmt: inputs.parts(project.documents[0], ("en",), fmt, []) for fmt in ("html", "epub", "pdf", "cover")}
+
+    root = _project(tmp_path, extra="cover: source/cover.png\n")
+    (root / "source/cover.png").write_bytes(_picture("PNG"))
+    before = keys(root)
+    (root / "source/cover.png").write_bytes(_picture("PNG", colour=(1, 2, 3)))
+    after = keys(root)
+    # (every output sees a picture under source/ change: "images"; the cover's own part is the point)
+    assert {f for f in before if before[f].get("cover") != after[f].get("cover")} == {"epub", "cover"}
+    cfg = root / "publish.yml"
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace("  paper: A5\n", "  paper: A5\n  cover: true\n"),
+                   encoding="utf-8")
+    with_pdf = keys(root)
+    assert {f for f in after if after[f] != with_pdf[f]} == {"pdf"} and "cover" in with_pdf["pdf"]
+
+
 # --- the generated cover ---------------------------------------------------------
 
 LONG_EN = ("Report of the Party’s Executive Committee to the Ninth Congress of the Worker-communist Party "
