@@ -107,6 +107,8 @@ def _prefix_joins(words: list[str], i: int) -> bool:
     body = nxt.rstrip(_PUNCT_AROUND)
     if not body or not _BARE.match(body) or body in _NOT_AFTER_PREFIX or not _VERB_END.search(body):
         return False
+    if ZWNJ in body and body.split(ZWNJ)[-1].startswith("ها"):
+        return False   # a plural (کتاب‌های) is no verb, joined before this rule ran or not
     if m.group(1) == "" and i > 0:
         prev = words[i - 1]
         if _bare(prev).split(ZWNJ)[-1] in _NOT_BEFORE_PREFIX or re.search(r"\d$", prev.rstrip(_PUNCT_AROUND) or "x"):
@@ -204,10 +206,25 @@ def enabled(rules: dict[str, bool]) -> bool:
     return any(rules.get(r) for r in RULES)
 
 
+# A join changes the words the next decision sees (کتاب های → کتاب‌های), so
+# the rules run again until nothing changes: what they give is then stable
+# under another run (normalising twice is normalising once).
+_ROUNDS = 4
+
+
 def apply(text: str, rules: dict[str, bool]) -> str:
     """The enabled rules on plain text; words are what single spaces separate."""
     if not enabled(rules) or not (_PERSIAN.search(text) or "..." in text):
         return text
+    for _ in range(_ROUNDS):
+        new = _apply_once(text, rules)
+        if new == text:
+            break
+        text = new
+    return text
+
+
+def _apply_once(text: str, rules: dict[str, bool]) -> str:
     words, joins = process(text.split(" "), rules)
     out = [words[0]]
     for w, join in zip(words[1:], joins):
@@ -232,6 +249,15 @@ def apply_inlines(inlines: list, rules: dict[str, bool]) -> list:
     (``Str`` elements separated by one space or soft break) is one sequence
     of words; anything else (emphasis, a link, code) ends a run, so a
     half-space never joins across markup."""
+    for _ in range(_ROUNDS):
+        new = _inlines_once(inlines, rules)
+        if new == inlines:
+            break
+        inlines = new
+    return inlines
+
+
+def _inlines_once(inlines: list, rules: dict[str, bool]) -> list:
     out: list = []
     run: list = []
     for el in inlines:
