@@ -111,7 +111,8 @@ def test_killed_build_leaves_old_or_new_outputs(translated):
     assert publish(args, done).returncode == 0
     new = _snapshot(done / "build")
     assert old.keys() == new.keys()
-    assert all(old[k] != new[k] for k in old if k.startswith(("en/", "fa-en/")))
+    # every page and book of the translation changes (its cover shows only the title, which did not)
+    assert all(old[k] != new[k] for k in old if k.startswith(("en/", "fa-en/")) and not k.endswith(".cover.png"))
     rng = random.Random(7)
     finished = 0
     for i in range(20):

@@ -43,7 +43,9 @@ Decisions (each also says why):
   ``+++``, or Pelican/MultiMarkdown ``Key: value`` lines before the first
   blank line) is metadata and is removed; the rest is rendered by pandoc
   (``commonmark_x``, raw HTML passes through) and read as HTML.  Word and ODT
-  files are rendered by pandoc to HTML.  Plain text is its text.
+  files are rendered by pandoc to HTML.  Plain text is its text.  The
+  number of an item in a list numbered in Persian digits is not counted: it
+  is the list's, as ``1.`` is in CommonMark.
 * **The edition.**  Only ``<main>`` of the edition page (the text; its
   footnotes included) when there is one, else ``<body>``: the title page and
   the colophon add words such as کتاب or تاریخ, which would hide the loss of
@@ -259,6 +261,12 @@ def pandoc_html(data: bytes, reader: str, cwd: Path | None = None) -> str:
     return proc.stdout.decode("utf-8")
 
 
+# An item's number in a list numbered in Persian digits (۱. ۲. or ۱- ۲-) is
+# the list's, drawn by the edition, not a word of the author: a reader sees a
+# list (publish makes it one; CommonMark alone would not)
+_PERSIAN_ITEM = re.compile(r"(?m)^( {0,3})[۰-۹٠-٩]{1,9}[.\-)٫](?=[ \t])")
+
+
 def input_visible(path: Path, set_aside: tuple[str, ...] = ()) -> Visible:
     """What a reader of the original file sees."""
     path = Path(path)
@@ -274,6 +282,7 @@ def input_visible(path: Path, set_aside: tuple[str, ...] = ()) -> Visible:
     if suffix in (".md", ".markdown"):
         text = decode_text(data)
         body, _ = strip_front_matter(text)
+        body = _PERSIAN_ITEM.sub(r"\1", body)
         vis = html_visible(pandoc_html(body.encode("utf-8"), "commonmark_x"), generated_notes=True,
                            set_aside=set_aside)
         vis.source_text = text

@@ -69,7 +69,7 @@ def _get(url: str) -> tuple[int, bytes]:
 def _entry(root: Path, n: int = 1) -> tuple[Path, polib.POFile, polib.POEntry]:
     path = root / "translations" / "en" / "report.po"
     po = polib.pofile(str(path), wrapwidth=0)
-    return path, po, [e for e in po if e.msgid and not e.obsolete][n]
+    return path, po, [e for e in po if e.msgid and not e.obsolete and not e.msgctxt][n]   # the text's units
 
 
 def _unit_number(base: str, msgid: str) -> str:
