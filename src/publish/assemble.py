@@ -623,8 +623,27 @@ def _edition_tree(project: Project, edition: Edition, src: Source,
             blocks.append(x)
             continue
         blocks.append({"t": "Div", "c": [["", ["pair"], []], [
-            _div(left, [x], ["side", "source"]), _div(right, [y], ["side", "target"])]]})
+            _div(left, [_notes_in(x, left)], ["side", "source"]),
+            _div(right, [_notes_in(y, right)], ["side", "target"])]]})
     return blocks, progress
+
+
+def _notes_in(node, lang: str):
+    """``node`` with the content of each footnote marked with ``lang``:
+    pandoc moves notes out of the side that holds them, to the end of the
+    page, where they would take the page's language, fonts and direction
+    (a Persian note set in a Latin fallback font)."""
+    if isinstance(node, list):
+        new = [_notes_in(x, lang) for x in node]
+        return node if all(a is b for a, b in zip(new, node)) else new
+    if not isinstance(node, dict) or "c" not in node:
+        return node
+    if node["t"] == "Note":
+        return {**node, "c": [_div(lang, node["c"], ["note"])]}
+    if node["t"] in ("Str", "Code", "CodeBlock", "RawInline", "RawBlock", "Math"):
+        return node
+    c = _notes_in(node["c"], lang)
+    return node if c is node["c"] else {**node, "c": c}
 
 
 def metadata(project: Project, doc: Document, edition: Edition,
