@@ -262,14 +262,7 @@ def _texts(ctx, node, key):
         return {"*": _str(ctx, node, key)}
     if not isinstance(node, yaml.MappingNode):
         raise ctx.fail(node, f"{key}: expected text or a mapping of language → text")
-    out, written = {}, {}
-    for knode, vnode in node.value:
-        lang = _language(ctx, knode, key)
-        if lang in out:
-            raise ctx.fail(knode, f"{key}: {languages.given_twice(written[lang], knode.value)}")
-        written[lang] = knode.value
-        out[lang] = _str(ctx, vnode, f"{key}.{lang}")
-    return out
+    return _per_language(ctx, node, key, lambda vnode, k: _str(ctx, vnode, k))
 
 
 def is_date_text(text: str) -> bool:
