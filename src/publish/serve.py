@@ -23,6 +23,7 @@ told otherwise.
 from __future__ import annotations
 
 import html
+import ipaddress
 import json
 import posixpath
 import sys
@@ -41,6 +42,14 @@ from .errors import PublishError
 POLL_SECONDS = 0.2
 SETTLE_SECONDS = 0.1     # an editor may write a file in more than one go
 KEEPALIVE_SECONDS = 15
+# A client has this long for each read or write (a request line, a header, a
+# body, a keep-alive pause): a half-sent request cannot hold a thread for good.
+REQUEST_TIMEOUT = 10
+# At most this many connections are handled at once (each holds a thread; an
+# open page holds one for its event stream, and a browser opens at most six
+# per host).  More wait in the listen backlog, holding nothing.
+MAX_HANDLERS = 32
+LISTEN_BACKLOG = 128
 WATCHED_SUFFIXES = (".md", ".po", ".pot", ".yml", ".yaml")
 CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
                  ".js": "text/javascript; charset=utf-8", ".json": "application/json",
@@ -292,6 +301,37 @@ class State:
         return list(dict.fromkeys(p for v, paths in self.history if v > version for p in paths))
 
 
+class UnknownUnits(PublishError):
+    """An edition or document the project does not define (a 404)."""
+
+
+def allowed_hosts(host: str, port: int) -> set[str]:
+    """The Host headers the preview answers: its own address and the
+    loopback names, with the port.  A DNS-rebinding page reaches the server
+    under its own name (``attacker.example``), so anything else is refused."""
+    names = {"127.0.0.1", "localhost", "[::1]", f"[{host}]" if ":" in host else host}
+    return {f"{n}:{port}".lower() for n in names}
+
+
+def host_ok(header: str | None, host: str, port: int) -> bool:
+    if not header:
+        return False
+    header = header.strip().lower()
+    if header in allowed_hosts(host, port):
+        return True
+    if host in ("0.0.0.0", "::", ""):
+        # listening on every interface: the machine's own addresses are not
+        # known here, but an IP literal cannot be rebound (only names can)
+        name, sep, p = header.rpartition(":")
+        if sep and p == str(port):
+            try:
+                ipaddress.ip_address(name[1:-1] if name.startswith("[") and name.endswith("]") else name)
+                return True
+            except ValueError:
+                return False
+    return False
+
+
 class Preview:
     def __init__(self, root: Path, log=None):
         from . import config
@@ -387,10 +427,13 @@ class Preview:
             self.on_change(diff)
 
     def units(self, edition: str, document: str) -> dict:
+        """The unit map of an edition the project defines; anything else is
+        refused before anything is built or cached, so the cache holds at
+        most one map per edition × document (a request cannot grow it)."""
         from .build import edition_languages
         langs = [l for l in edition_languages(self.project).get(edition, ()) if l in self.project.target_languages]
         if not langs or document not in {d.name for d in self.project.documents}:
-            raise PublishError(f"no units for {edition}/{document}")
+            raise UnknownUnits(f"no units for {edition}/{document}")
         key = (edition, document)
         with self._units_lock:
             if key not in self._units:
@@ -422,7 +465,7 @@ class Preview:
         return target
 
 
-def _handler(preview: Preview):
+def _handler(preview: Preview, timeout: float = REQUEST_TIMEOUT):
     class Handler(BaseHTTPRequestHandler):
         server_version = "publish-serve"
         protocol_version = "HTTP/1.1"
@@ -449,6 +492,11 @@ def _handler(preview: Preview):
             self.do_GET()
 
         def do_GET(self):
+            host, port = self.server.server_address[:2]
+            if not host_ok(self.headers.get("Host"), host, port):
+                self.close_connection = True
+                return self._send(HTTPStatus.MISDIRECTED_REQUEST, b"unknown host\n", "text/plain; charset=utf-8",
+                                  {"Connection": "close"})
             path, _, query = self.path.partition("?")
             if path == "/_publish/events":
                 since = urllib.parse.parse_qs(query).get("since", [""])[0]
@@ -476,11 +524,14 @@ def _handler(preview: Preview):
 
         def _units(self, rest: str):
             edition, _, document = rest.partition("/")
+            status = HTTPStatus.OK
             try:
                 data = {"units": preview.units(edition, document)}
+            except UnknownUnits as exc:
+                status, data = HTTPStatus.NOT_FOUND, {"error": str(exc)}
             except PublishError as exc:
                 data = {"error": str(exc)}
-            self._send(HTTPStatus.OK, json.dumps(data, ensure_ascii=False).encode("utf-8"), "application/json")
+            self._send(status, json.dumps(data, ensure_ascii=False).encode("utf-8"), "application/json")
 
         def _events(self, since: int | None):
             self.send_response(HTTPStatus.OK)
@@ -513,19 +564,55 @@ def _handler(preview: Preview):
                         self._event("reload", {"version": version, "paths": paths})
                     else:
                         self._event("ok", {"version": version})
-            except (BrokenPipeError, ConnectionResetError):
+            except (BrokenPipeError, ConnectionResetError, TimeoutError):  # gone, or not reading
                 return
 
         def _event(self, name: str, data: dict) -> None:
             self.wfile.write(f"event: {name}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n".encode("utf-8"))
             self.wfile.flush()
 
+    Handler.timeout = timeout  # socketserver sets it on each connection (reads and writes)
     return Handler
 
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = LISTEN_BACKLOG
+
+    def __init__(self, address, handler, max_handlers: int = MAX_HANDLERS):
+        self._slots = threading.BoundedSemaphore(max_handlers)
+        self._closing = False
+        super().__init__(address, handler)
+
+    def process_request(self, request, client_address):
+        # a connection gets a thread only when one is free; until then the
+        # accept loop waits (checking for shutdown) and later ones queue in
+        # the kernel's backlog
+        while not self._slots.acquire(timeout=0.2):
+            if self._closing:
+                self.shutdown_request(request)
+                return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request, client_address):
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+    def shutdown(self):
+        self._closing = True
+        super().shutdown()
+
+    def handle_error(self, request, client_address):
+        # a client that hung up or stopped reading is no news; a bug is
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
 
 
 def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, on_ready=None, log=None,
