@@ -82,18 +82,29 @@ def checker(name: str, severity: str = "error") -> Callable[[CheckFunction], Che
 
 # --- text helpers --------------------------------------------------------------------
 
-_CODE = re.compile(r"(`+)(.+?)\1", re.S)
 _URL = re.compile(r"(?:(?:https?|ftp)://|www\.|mailto:)(?:[^\s<>\"«»“”()\[\]{}]|\([^\s()<>]*\))+", re.I)
 _URL_TRAIL = ".,;:!?؟،؛'’"
-_EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
-_FOOTREF = re.compile(r"\[\^([^\]\s]+)\]")
-_LINK = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?([^\s)>]*(?:\([^\s)]*\)[^\s)>]*)*)>?(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)")
+# Every pattern below is tried at each position of untrusted text, so none
+# may scan far and then backtrack: a match may start only where the previous
+# character could not have started it, runs are possessive (*+, ++), and no
+# two parts can take the same character.  Otherwise a translation of a few
+# thousand characters takes minutes (tests/test_hostile_catalog.py).
+_EMAIL = re.compile(r"(?<![\w.%+-])[A-Za-z0-9._%+-]++@[A-Za-z0-9-]++(?:\.[A-Za-z0-9-]++)+")
+_FOOTREF = re.compile(r"\[\^([^\[\]\s]++)\]")
+_LINK = re.compile(r"(!?)\[((?:[^\[\]]++|\[[^\[\]]*+\])*+)\]\(\s*+<?([^\s()>]*+(?:\([^\s()]*+\)[^\s()>]*+)*+)>?(?:\s++(?:\"[^\"]*+\"|'[^']*+'))?\s*+\)")
 _AUTOLINK = re.compile(r"<((?:https?|ftp|mailto):[^\s<>]+)>", re.I)
-_STRONG = re.compile(r"(?<![\\*])\*\*(?=\S)(.+?)(?<=\S)\*\*(?!\*)|(?<![\w_\\])__(?=\S)(.+?)(?<=\S)__(?![\w_])", re.S)
-_EMPH = re.compile(r"(?<![\\*])\*(?=[^\s*])(.+?)(?<=[^\s*\\])\*(?!\*)|(?<![\w_\\])_(?=[^\s_])(.+?)(?<=[^\s_])_(?![\w_])", re.S)
+# Emphasis as (opener, closer) pairs, each a zero-width test at a position;
+# a span is an opener and the first closer after at least one character, as
+# the lazy patterns (?<![\\*])\*\*(?=\S)(.+?)(?<=\S)\*\*(?!\*)… found it.  Those
+# patterns scanned to the end of the text from every opener that had no
+# closer ("**a " × 8,000: minutes); _spans finds the same spans in one pass.
+_STRONG = ((re.compile(r"(?=(?<![\\*])\*\*\S)"), re.compile(r"(?=(?<=\S)\*\*(?!\*))"), 2),
+           (re.compile(r"(?=(?<![\w_\\])__\S)"), re.compile(r"(?=(?<=\S)__(?![\w_]))"), 2))
+_EMPH = ((re.compile(r"(?=(?<![\\*])\*[^\s*])"), re.compile(r"(?=(?<=[^\s*\\])\*(?!\*))"), 1),
+         (re.compile(r"(?=(?<![\w_\\])_[^\s_])"), re.compile(r"(?=(?<=[^\s_])_(?![\w_]))"), 1))
 _ESCAPED = re.compile(r"\\[\\`*_\[\](){}#+\-.!<>\"'~^|]")
 _PLACEHOLDER = re.compile(
-    r"\{\{\s*[\w.\[\]|: -]*?\s*\}\}"                      # {{ jinja }}
+    r"\{\{\s*+[\w.\[\]|: -]*+\s*+\}\}"                   # {{ jinja }}
     r"|(?<![{\]])\{(?![.#])[\w.\[\]]*(?:![rsa])?(?::[^{}\s]*)?\}(?!\})"  # {name}, {0}, {}, {x:>4}
     r"|(?<![%\w])%(?:\([\w.-]+\))?[#0+-]?(?:\d+|\*)?(?:\.\d+)?[sdiouxXeEfFgGcr]"  # %s, %(x)s
 )
@@ -126,8 +137,77 @@ def urls_in(text: str) -> list[str]:
     return [u for _, u in sorted(found)]
 
 
+def _code_spans(text: str) -> list[tuple[int, int]]:
+    """Code spans as (start, end), read as CommonMark does: a run of n
+    backticks opens, the next run of exactly n closes, and a run nothing
+    closes is text.  A scan and not a pattern: (`+)(.+?)\\1 backtracked on
+    a run with no closer (16,000 backticks: a hang)."""
+    runs = [(m.start(), m.end()) for m in re.finditer(r"`+", text)]
+    after: list[int | None] = [None] * len(runs)   # the next run of the same length
+    last: dict[int, int] = {}
+    for i in range(len(runs) - 1, -1, -1):
+        n = runs[i][1] - runs[i][0]
+        after[i] = last.get(n)
+        last[n] = i
+    spans, i = [], 0
+    while i < len(runs):
+        j = after[i]
+        if j is None:
+            i += 1
+        else:
+            spans.append((runs[i][0], runs[j][1]))
+            i = j + 1
+    return spans
+
+
+def _replace_code(text: str, fn: Callable[[int, int], str]) -> str:
+    out, at = [], 0
+    for a, b in _code_spans(text):
+        out += [text[at:a], fn(a, b)]
+        at = b
+    return "".join(out) + text[at:]
+
+
 def _strip_code(text: str, by: str = " ") -> str:
-    return _CODE.sub(lambda m: by, text)
+    return _replace_code(text, lambda a, b: by)
+
+
+def _code_text(text: str) -> str:
+    """The text with each code span replaced by what it holds."""
+    def inner(a: int, b: int) -> str:
+        n = len(text[a:b]) - len(text[a:b].lstrip("`"))
+        return text[a + n: b - n]
+    return _replace_code(text, inner)
+
+
+def _spans(text: str, kinds) -> list[tuple[int, int, int, int]]:
+    """Emphasis spans (start, end, inner start, inner end), left to right and
+    not overlapping, the first kind winning at a position (see _STRONG)."""
+    import bisect
+    opens = [{m.start() for m in o.finditer(text)} for o, _, _ in kinds]
+    closes = [[m.start() for m in c.finditer(text)] for _, c, _ in kinds]
+    out, at = [], 0
+    for p in sorted(set().union(*opens)):
+        if p < at:
+            continue
+        for k, (_, _, n) in enumerate(kinds):
+            if p not in opens[k]:
+                continue
+            i = bisect.bisect_left(closes[k], p + n + 1)
+            if i < len(closes[k]):
+                c = closes[k][i]
+                out.append((p, c + n, p + n, c))
+                at = c + n
+                break
+    return out
+
+
+def _sub_spans(text: str, spans, fn) -> str:
+    out, at = [], 0
+    for a, b, ia, ib in spans:
+        out += [text[at:a], fn(text[ia:ib])]
+        at = b
+    return "".join(out) + text[at:]
 
 
 def _mask(text: str, *, code=True, urls=True, footnotes=True, placeholders=True, link_targets=True) -> str:
@@ -153,7 +233,7 @@ def _mask(text: str, *, code=True, urls=True, footnotes=True, placeholders=True,
 def _plain(text: str) -> str:
     """Roughly what a reader sees: no markup syntax, no link targets."""
     text = _mask(text, code=False, urls=False, placeholders=False)
-    text = _CODE.sub(lambda m: m.group(2), text)
+    text = _code_text(text)
     text = re.sub(r"[*_`\[\]]", "", text)
     return re.sub(r"\s+", " ", text).strip()
 
@@ -594,7 +674,7 @@ def identical(source: str, target: str, ctx: Context) -> Iterator[str]:
 @functools.lru_cache(maxsize=4096)
 def _markup(text: str) -> dict:
     text = _ESCAPED.sub("  ", text)
-    code = len(_CODE.findall(text))
+    code = len(_code_spans(text))
     text = _strip_code(text, "x")
     links = Counter(m.group(3) for m in _LINK.finditer(text) if not m.group(1))
     images = Counter(m.group(3) for m in _LINK.finditer(text) if m.group(1))
@@ -603,9 +683,10 @@ def _markup(text: str) -> dict:
     spans = Counter(_SPAN_ATTRS.findall(text))
     text = _LINK.sub(lambda m: " " + m.group(2) + " ", text)
     text = _FOOTREF.sub(" ", text)
-    strong = len(_STRONG.findall(text))
-    text = _STRONG.sub(lambda m: " " + (m.group(1) or m.group(2) or "") + " ", text)
-    emph = len(_EMPH.findall(text))
+    strong_spans = _spans(text, _STRONG)
+    strong = len(strong_spans)
+    text = _sub_spans(text, strong_spans, lambda inner: " " + inner + " ")
+    emph = len(_spans(text, _EMPH))
     return {"code": code, "links": links, "images": images, "footnotes": footnotes,
             "spans": spans, "strong": strong, "emph": emph}
 
@@ -707,14 +788,22 @@ def brackets(source: str, target: str, ctx: Context) -> Iterator[str]:
 
 # --- punctuation ---------------------------------------------------------------------
 
-_FINAL_NOISE = re.compile(r"(?:\s+|\[\^[^\]\s]+\]|[)\]»”’\"'*_`}]+)$")
+_FINAL_NOISE = ")]»”’\"'*_`}"   # closing marks that may follow the final punctuation
+_FINAL_FOOTREF = re.compile(r"\[\^[^\[\]\s]++\]")
 _FINAL = {"?": "?", "؟": "?", "!": "!", ".": ".", "…": "…", ":": ":", "؛": ";", ";": ";"}
 
 
 def _final_punctuation(text: str) -> str | None:
-    text = text.rstrip()
+    # Trailing white space, footnote references and closing marks, peeled
+    # off from the end.  Not a pattern anchored with $: that is tried at
+    # every position and scans each run to its end (a line of spaces: minutes).
     while True:
-        stripped = _FINAL_NOISE.sub("", text)
+        stripped = text.rstrip()
+        at = stripped.rfind("[^")
+        if at >= 0 and _FINAL_FOOTREF.fullmatch(stripped, at):
+            stripped = stripped[:at]     # before the marks: a reference ends with one
+        else:
+            stripped = stripped.rstrip(_FINAL_NOISE)
         if stripped == text:
             break
         text = stripped
