@@ -128,3 +128,58 @@ def test_scanners_find_what_the_old_patterns_found(text):
 ])
 def test_code_spans_as_commonmark_reads_them(text, spans):
     assert [text[a:b] for a, b in check._code_spans(text)] == spans
+
+
+# --- 14. a plural entry is read as gettext defines it, and kept -------------------------
+
+_PLURAL_ENTRIES = '''
+msgid "یک فایل"
+msgid_plural "%d فایل"
+msgstr[0] "one file"
+msgstr[1] "%d files"
+
+msgctxt "a context"
+msgid "این جمله **مهم** است."
+msgid_plural "این جمله‌ها **مهم** هستند."
+msgstr[0] "This sentence is **important**."
+msgstr[1] "These sentences are **important**."
+'''
+
+
+def test_plural_entries_are_read_kept_and_merged(make_project, run_publish):
+    from publish import catalog
+    root = make_project()
+    run_publish(["update"], root, check=True)
+    po_path = root / "translations" / "en" / "doc.po"
+    po_path.write_text(po_path.read_text(encoding="utf-8") + _PLURAL_ENTRIES, encoding="utf-8")
+    for _ in range(2):     # read, merged and written; then read back and written again
+        proc = run_publish(["update"], root)
+        assert proc.returncode == 0, proc.stderr
+        po = catalog.read(po_path)
+        plurals = {e.msgid: e for e in po if e.msgid_plural}
+        assert set(plurals) == {"یک فایل", "این جمله **مهم** است."}
+        assert plurals["یک فایل"].msgstr_plural == {0: "one file", 1: "%d files"}
+        assert plurals["یک فایل"].msgid_plural == "%d فایل"
+        assert plurals["این جمله **مهم** است."].msgctxt == "a context"
+        assert all(e.obsolete for e in plurals.values())     # no unit is a plural
+    assert "not properly quoted" not in proc.stderr
+
+
+def test_plural_entry_with_a_unit_msgid_gives_its_first_form_and_is_kept(make_project, run_publish):
+    from publish import catalog
+    root = make_project()
+    run_publish(["update"], root, check=True)
+    po_path = root / "translations" / "en" / "doc.po"
+    # the unit's own entry becomes a plural one of the same msgid
+    text = po_path.read_text(encoding="utf-8")
+    unit_entry = 'msgid "این جمله **مهم** است."\nmsgstr ""\n'
+    assert unit_entry in text
+    plural = _PLURAL_ENTRIES.split("\n\n")[1].replace('msgctxt "a context"\n', "")
+    po_path.write_text(text.replace(unit_entry, plural.strip() + "\n"), encoding="utf-8")
+    proc = run_publish(["update"], root)
+    assert proc.returncode == 0, proc.stderr
+    po = catalog.read(po_path)
+    [unit] = [e for e in po if e.msgid == "این جمله **مهم** است." and not e.obsolete]
+    assert unit.msgstr == "This sentence is **important**." and "fuzzy" in unit.flags
+    [kept] = [e for e in po if e.msgid == "این جمله **مهم** است." and e.obsolete]
+    assert kept.msgstr_plural[1] == "These sentences are **important**."

@@ -162,6 +162,15 @@ def merge(pot: polib.POFile, old: polib.POFile | None, lang: str,
         e = polib.POEntry(msgctxt=t.msgctxt, msgid=t.msgid, msgstr="", occurrences=list(t.occurrences),
                           comment=comment)
         prev = known.get((t.msgctxt, t.msgid))
+        if prev is not None and prev.msgid_plural:
+            # A unit is one sentence, never a plural: its first form is the
+            # translator's best start, to review; the plural entry itself
+            # stays as obsolete (below), every form of it.
+            first = (prev.msgstr_plural or {}).get(0, "")
+            if first:
+                e.msgstr, e.tcomment = first, prev.tcomment
+                e.flags = [f for f in prev.flags if f != "fuzzy"] + ["fuzzy"]
+            prev = None
         if prev is not None and (prev.msgstr or prev.tcomment or prev.flags):
             e.msgstr = prev.msgstr
             e.tcomment = prev.tcomment
@@ -173,7 +182,7 @@ def merge(pot: polib.POFile, old: polib.POFile | None, lang: str,
             e.msgstr, e.previous_msgid = t.msgstr, None
             e.flags = [f for f in e.flags if f != "fuzzy"]
         po.append(e)
-    orphans = [e for key, e in known.items() if key not in wanted and e.msgstr]
+    orphans = [e for key, e in known.items() if key not in wanted and e.msgstr and not e.msgid_plural]
     retargeted: set[tuple[str | None, str]] = set()
     if orphans:
         # before fuzzy matching: an old translation whose source changed
@@ -210,6 +219,11 @@ def merge(pot: polib.POFile, old: polib.POFile | None, lang: str,
                 used.add((near.msgctxt, near.msgid))
     for e in old_entries:
         key = (e.msgctxt, e.msgid)
+        if e.msgid_plural and any((e.msgstr_plural or {}).values()) and not (e.obsolete and key in wanted):
+            po.append(polib.POEntry(msgctxt=e.msgctxt, msgid=e.msgid, msgid_plural=e.msgid_plural,
+                                    msgstr_plural=dict(e.msgstr_plural), tcomment=e.tcomment,
+                                    flags=list(e.flags), obsolete=True))
+            continue
         if key in wanted or (key in used and key not in retargeted) or not e.msgstr or known.get(key) is not e:
             continue
         # no "#~|" previous msgid: polib does not read it back, and an
@@ -567,7 +581,9 @@ def _parse_plain(text: str) -> polib.POFile | None:
     return po
 
 
-_KEYWORD = re.compile(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s*(.*)$')
+# The keyword ends at white space or a quote: "msgid" must not take the
+# first five letters of "msgid_plural" (a valid plural entry was refused).
+_KEYWORD = re.compile(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)(?=[\s"]|$)\s*(.*)$')
 _QUOTED = re.compile(r'^"((?:[^"\\]|\\.)*)"$')
 _ESCAPES = set('\\"ntrabfv?\'01234567x')
 
