@@ -183,3 +183,50 @@ def test_plural_entry_with_a_unit_msgid_gives_its_first_form_and_is_kept(make_pr
     assert unit.msgstr == "This sentence is **important**." and "fuzzy" in unit.flags
     [kept] = [e for e in po if e.msgid == "این جمله **مهم** است." and e.obsolete]
     assert kept.msgstr_plural[1] == "These sentences are **important**."
+
+
+# --- 11. safety checks cannot be silenced; what is silenced is counted ------------------
+
+def _silencing_entry(comment: str = "check: ignore bidi numbers markup"):
+    import polib
+    entry = polib.POEntry(msgid="این جمله ۳ بار آمده است.", msgstr="This sentence came \u202e4 times.",
+                          tcomment=comment)
+    po = polib.POFile()
+    po.append(entry)
+    return po
+
+
+@pytest.mark.parametrize("comment, flags", [
+    ("check: ignore bidi numbers markup", []),
+    ("check: ignore all", []),
+    ("", ["no-check-bidi", "no-check-numbers"]),
+    ("", ["no-check-all"]),
+])
+def test_bidi_cannot_be_silenced_and_silenced_findings_are_kept(comment, flags):
+    po = _silencing_entry(comment)
+    po[0].flags = flags
+    quiet: list = []
+    found = check.check_catalog(po, "x.po", "en", "fa", [], silenced_out=quiet)
+    assert [f.check for f in found] == ["bidi"]
+    assert "numbers" in [f.check for f in quiet]
+    assert "bidi" not in [f.check for f in quiet]
+
+
+def test_check_strict_fails_on_bidi_and_counts_what_was_silenced(make_project, run_publish):
+    from publish import catalog
+    root = make_project()
+    run_publish(["update"], root, check=True)
+    po_path = root / "translations" / "en" / "doc.po"
+    po = catalog.read(po_path)
+    for e in po:
+        if not e.obsolete and e.msgid:
+            e.msgstr = e.msgid
+            e.flags = ["no-check-all"]
+    [unit] = [e for e in po if e.msgid == "آیا این سوم است؟"]
+    unit.msgstr, unit.tcomment = "Is this the \u202efourth?", "check: ignore bidi numbers markup"
+    unit.flags = []
+    po_path.write_text(catalog.render(po), encoding="utf-8")
+    proc = run_publish(["check", "--strict"], root)
+    assert proc.returncode == 1
+    assert "[bidi]" in proc.stdout and "[numbers]" not in proc.stdout
+    assert re.search(r"\b\d+ findings? silenced by translators' comments", proc.stderr), proc.stderr

@@ -947,18 +947,23 @@ def title(source: str, target: str, ctx: Context) -> Iterator[str]:
 
 # --- running the checks --------------------------------------------------------------------
 
+# What a translator cannot silence: checks that guard the reader, not the
+# translation's quality (a "# check: ignore bidi" let a U+202E through
+# --strict).  Named here even before they exist, so a new one is safe at once.
+UNSILENCEABLE = frozenset({"bidi", "control", "html"})
 _IGNORE_COMMENT = re.compile(r"check:\s*ignore\s+([\w\-]+(?:[\s,]+[\w\-]+)*)", re.I)
 _STATE_CHECKS = ("untranslated", "fuzzy")
 LENGTH_MIN_UNITS = 5   # fewer translated units than this: no median, no length check
 
 
 def silenced(entry: polib.POEntry) -> set[str]:
-    """The checks a translator turned off for this entry (may contain "all")."""
+    """The checks a translator turned off for this entry (may contain "all",
+    which never covers UNSILENCEABLE; nor can they be named)."""
     out = {f[len("no-check-"):] for f in entry.flags if f.startswith("no-check-")}
     for line in (entry.tcomment or "").splitlines():
         for m in _IGNORE_COMMENT.finditer(line):
             out.update(n.lower() for n in re.split(r"[\s,]+", m.group(1)) if n)
-    return out
+    return out - UNSILENCEABLE
 
 
 def _selected(only: Iterable[str] | None) -> list[str]:
@@ -994,8 +999,12 @@ def _pairs(entry: polib.POEntry) -> list[tuple[str, str]]:
 
 def check_catalog(po: polib.POFile, path_display: str, lang: str, source_lang: str,
                   glossary_terms: list | None, only: Iterable[str] | None = None,
-                  glossary_display: str = "translations/glossary.yml") -> list[Finding]:
-    """Run the checks (all, or those named in ``only``) over one catalog."""
+                  glossary_display: str = "translations/glossary.yml",
+                  silenced_out: list[Finding] | None = None) -> list[Finding]:
+    """Run the checks (all, or those named in ``only``) over one catalog.
+
+    What a translator silenced is not returned but still found, and put in
+    ``silenced_out`` when given, so that ``check`` can say how much was."""
     names = _selected(only)
     ctx = Context(lang=lang, source_lang=source_lang, terms=list(glossary_terms or []),
                   rtl=_is_rtl(lang), median_ratio=median_ratio(po) if "length" in names else None,
@@ -1005,8 +1014,6 @@ def check_catalog(po: polib.POFile, path_display: str, lang: str, source_lang: s
         if entry.obsolete or not entry.msgid:
             continue
         off = silenced(entry)
-        if "all" in off:
-            continue
         ctx.entry = entry
         pairs = _pairs(entry)
         if not all(t.strip() for _, t in pairs):
@@ -1016,7 +1023,10 @@ def check_catalog(po: polib.POFile, path_display: str, lang: str, source_lang: s
         else:
             run = [n for n in names if n not in _STATE_CHECKS]
         for name in run:
-            if name not in names or name in off:
+            if name not in names:
+                continue
+            quiet = name in off or ("all" in off and name not in UNSILENCEABLE)
+            if quiet and silenced_out is None:
                 continue
             fn = CHECKS[name]
             seen = set()
@@ -1025,8 +1035,9 @@ def check_catalog(po: polib.POFile, path_display: str, lang: str, source_lang: s
                     if message in seen:
                         continue
                     seen.add(message)
-                    findings.append(Finding(path_display, entry.linenum or 0, name, message, entry.msgid,
-                                            getattr(fn, "severity", "error")))
+                    (silenced_out if quiet else findings).append(Finding(
+                        path_display, entry.linenum or 0, name, message, entry.msgid,
+                        getattr(fn, "severity", "error")))
     ctx.entry = None
     return findings
 
@@ -1042,9 +1053,11 @@ def _target(project, lang: str) -> str:
     return found
 
 
-def check_project(project, documents=None, languages=None, only=None) -> list[Finding]:
+def check_project(project, documents=None, languages=None, only=None,
+                  silenced_out: list[Finding] | None = None) -> list[Finding]:
     """Check the catalogs of ``documents`` (names or Documents; all by default)
-    in ``languages`` (all target languages by default) against the glossary."""
+    in ``languages`` (all target languages by default) against the glossary;
+    silenced findings go to ``silenced_out`` (see ``check_catalog``)."""
     from . import catalog, glossary
     _selected(only)   # unknown names fail before any file is read
     docs = project.documents if documents is None else [
@@ -1065,7 +1078,8 @@ def check_project(project, documents=None, languages=None, only=None) -> list[Fi
             path = project.po_path(doc, lang)
             po = catalog.read(path, display(path))
             findings += _titles(project, doc, lang, po, display(path), check_catalog(
-                po, display(path), lang, project.source_language, terms, only, glossary_display=gdisplay),
+                po, display(path), lang, project.source_language, terms, only, glossary_display=gdisplay,
+                silenced_out=silenced_out),
                 "title" in _selected(only))
     return findings
 

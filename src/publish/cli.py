@@ -147,7 +147,8 @@ def check(ctx, as_json, strict, languages, only, documents):
     """Check translations: numbers, glossary, markup, leftover script, …
 
     Silence one check for one unit with a PO flag (#, no-check-NAME) or a
-    translator comment (# check: ignore NAME). Errors exit 1; with --strict
+    translator comment (# check: ignore NAME); bidi cannot be silenced, and
+    what is silenced is counted. Errors exit 1; with --strict
     warnings (untranslated, fuzzy, length) do too.
     """
     from .check import CHECKS, check_project
@@ -155,7 +156,12 @@ def check(ctx, as_json, strict, languages, only, documents):
     unknown = [c for c in only if c not in CHECKS]
     if unknown:
         raise click.UsageError(f"unknown check {unknown[0]!r}; checks: {', '.join(CHECKS)}")
-    findings = check_project(project, list(documents) or None, list(languages) or None, list(only) or None)
+    quiet: list = []
+    findings = check_project(project, list(documents) or None, list(languages) or None, list(only) or None,
+                             silenced_out=quiet)
+    if quiet and not as_json:   # a reviewer must see how much translators turned off
+        click.echo(f"{len(quiet)} finding{'s' if len(quiet) != 1 else ''} silenced by translators' "
+                   f"comments and flags", err=True)
     if as_json:
         click.echo(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
     else:
