@@ -230,3 +230,39 @@ def test_check_strict_fails_on_bidi_and_counts_what_was_silenced(make_project, r
     assert proc.returncode == 1
     assert "[bidi]" in proc.stdout and "[numbers]" not in proc.stdout
     assert re.search(r"\b\d+ findings? silenced by translators' comments", proc.stderr), proc.stderr
+
+
+# --- 12. a file linked to outside the project is refused, never read --------------------
+
+SECRET = "root:x:0:0:SECRET-FIRST-LINE"
+
+
+@pytest.mark.parametrize("rel, commands", [
+    ("translations/en/doc.po", [["update"], ["check"]]),
+    ("translations/glossary.yml", [["update"], ["check"]]),
+    ("source/fa/doc.md", [["update"]]),
+])
+def test_symlink_out_of_the_project_is_refused_by_name(make_project, run_publish, tmp_path, rel, commands):
+    root = make_project()
+    run_publish(["update"], root, check=True)
+    outside = tmp_path / "outside.txt"
+    outside.write_text(SECRET + "\n", encoding="utf-8")
+    link = root / rel
+    link.unlink(missing_ok=True)
+    link.symlink_to(outside)
+    for args in commands:
+        proc = run_publish(args, root)
+        assert proc.returncode == 1, (args, proc.stdout, proc.stderr)
+        assert "SECRET" not in proc.stdout + proc.stderr
+        lines = proc.stderr.strip().splitlines()
+        assert len(lines) == 1 and rel in lines[0] and "outside the project" in lines[0], proc.stderr
+
+
+def test_symlink_inside_the_project_is_read(make_project, run_publish):
+    root = make_project()
+    run_publish(["update"], root, check=True)
+    real = root / "translations" / "en" / "doc-real.po"
+    (root / "translations" / "en" / "doc.po").rename(real)
+    (root / "translations" / "en" / "doc.po").symlink_to(real.name)
+    proc = run_publish(["check"], root)
+    assert "outside the project" not in proc.stderr

@@ -19,7 +19,7 @@ import polib
 from . import __version__, languages
 from .config import Document, Project, now
 from .errors import PublishError
-from .files import write_atomic
+from .files import refuse_outside, write_atomic
 
 if TYPE_CHECKING:  # only a type here; importing units costs a no-op build a tenth of its time
     from .units import Unit
@@ -436,6 +436,7 @@ def read_text(path: Path, display: str | None = None) -> tuple[polib.POFile, str
     """A catalog and the text it was read from (to tell later whether a
     rewrite would change anything)."""
     display = display or str(path)
+    refuse_outside(path, display)
     try:
         raw = path.read_bytes()
     except FileNotFoundError:

@@ -541,6 +541,9 @@ def load(root: Path | None = None) -> Project:
         if any(x.name == d["name"] for x in documents):
             raise ctx.fail(dnode, f"documents: {d['name']!r} is listed twice")
         source = (root / d["source"]).resolve()
+        if not source.is_relative_to(root.resolve()):   # a symbolic link git carried in (see files.refuse_outside)
+            raise ctx.fail(dnode, f"documents: source {d['source']} is a symbolic link to a file outside "
+                                  f"the project: refused, not read")
         if not source.is_file():
             raise ctx.fail(dnode, f"documents: source file {d['source']} does not exist")
         documents.append(Document(d["name"], source, Path(d["source"]).as_posix(),

@@ -88,3 +88,16 @@ def project_lock(root: Path, what: str, wait: bool = True, on_wait: Callable[[],
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def refuse_outside(path: Path, display: str) -> None:
+    """Refuse, by name and before opening it, a file of a project that
+    resolves outside the project (the folder above it holding publish.yml):
+    git carries symbolic links, and a catalog linked to /etc/passwd was read
+    and its first line echoed in the error.  A file of no project is left alone."""
+    here = Path(os.path.abspath(path))
+    root = next((p for p in here.parents if (p / "publish.yml").is_file()), None)
+    if root is None:
+        return
+    if not here.resolve().is_relative_to(root.resolve()):
+        raise PublishError("a symbolic link to a file outside the project: refused, not read", path=display)

@@ -16,6 +16,7 @@ import yaml
 from . import languages, normalize as norm
 from .config import compose_yaml
 from .errors import PublishError
+from .files import refuse_outside
 
 _POS = ("noun", "verb", "adjective", "adverb", "proper noun", "phrase", "other")
 
@@ -43,6 +44,7 @@ def _term_pattern(term: str) -> re.Pattern:
 
 def load(path: Path, source_language: str, rules: dict[str, bool] | None = None,
          display: str = "translations/glossary.yml") -> list[Term]:
+    refuse_outside(path, display)
     if not path.exists():
         return []
     root = compose_yaml(path, display)

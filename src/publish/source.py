@@ -22,6 +22,7 @@ from typing import Any
 from . import chunks, encoding, numbered
 from . import normalize as norm
 from .errors import PublishError
+from .files import refuse_outside
 from .tree import SPACE_LIKE, TooDeep, stringify, strip_sourcepos, to_json
 
 # smart punctuation off: the source's characters are kept exactly as written;
@@ -86,6 +87,7 @@ def read_source(path: Path, display: str | None = None) -> tuple[str, str | None
     ``encoding.decode``.  Anything else is refused, naming the first line
     that is not UTF-8."""
     display = display or str(path)
+    refuse_outside(path, display)
     try:
         data = path.read_bytes()
     except FileNotFoundError:
