@@ -266,3 +266,54 @@ def test_symlink_inside_the_project_is_read(make_project, run_publish):
     (root / "translations" / "en" / "doc.po").symlink_to(real.name)
     proc = run_publish(["check"], root)
     assert "outside the project" not in proc.stderr
+
+
+# --- 3 and 5. limits on a translation's length and on a catalog's entries ---------------
+
+def _po_with(root: Path, extra: str) -> Path:
+    po_path = root / "translations" / "en" / "doc.po"
+    po_path.write_text(po_path.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    return po_path
+
+
+@pytest.mark.parametrize("command", [["update"], ["check"], ["build", "-e", "en", "-f", "html"]])
+def test_a_translation_too_long_for_its_source_is_refused_with_its_line(make_project, run_publish, command):
+    root = make_project()
+    run_publish(["update"], root, check=True)
+    po_path = root / "translations" / "en" / "doc.po"
+    text = po_path.read_text(encoding="utf-8")
+    unit = 'msgid "آیا این سوم است؟"\nmsgstr ""\n'
+    assert unit in text
+    from publish import catalog
+    [entry] = [e for e in catalog.read(po_path) if e.msgid == "آیا این سوم است؟"]
+    line = entry.linenum          # the entry's first line, as check's findings name it
+    po_path.write_text(text.replace(unit, unit.replace('msgstr ""', 'msgstr "' + "a " * 1_001 + '"')),
+                       encoding="utf-8")
+    before = po_path.read_bytes()
+    proc = run_publish(command, root)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    [message] = proc.stderr.strip().splitlines()
+    assert f"translations/en/doc.po:{line}:" in message and "2,002 characters" in message
+    assert po_path.read_bytes() == before
+
+
+def test_a_translation_of_ten_times_its_source_is_accepted(make_project, run_publish):
+    root = make_project()
+    run_publish(["update"], root, check=True)
+    _po_with(root, 'msgid "کوتاه"\nmsgstr "' + "x" * 2_000 + '"\n')   # the floor: 2,000
+    proc = run_publish(["update"], root)
+    assert proc.returncode == 0, proc.stderr
+
+
+@pytest.mark.parametrize("command", [["update"], ["check"]])
+def test_a_catalog_of_junk_entries_is_refused_with_its_line(make_project, run_publish, command):
+    root = make_project()
+    run_publish(["update"], root, check=True)
+    po_path = root / "translations" / "en" / "doc.po"
+    text = po_path.read_text(encoding="utf-8")
+    junk = "".join(f'msgid "junk {i}"\nmsgstr "x"\n\n' for i in range(50_001))
+    po_path.write_text(text + "\n" + junk, encoding="utf-8")
+    proc = run_publish(command, root)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    [message] = proc.stderr.strip().splitlines()
+    assert re.search(r"translations/en/doc\.po:\d+: .*more than 50,000 entries", message), message

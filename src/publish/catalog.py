@@ -451,7 +451,49 @@ def read_text(path: Path, display: str | None = None) -> tuple[polib.POFile, str
         line = text[: charset.start()].count("\n") + 1
         raise PublishError(f"charset {charset.group(1)} in the header: publish reads UTF-8 catalogs only",
                            path=display, line=line)
+    _refuse_too_many(text, display, _template_entries(path))
     return parse(text, display), text
+
+
+# Limits on what a translator's file may hold (docs/security.md): a msgstr of
+# 1 MB or 300,000 junk entries cost minutes in pandoc and WeasyPrint, and
+# merge would keep the junk as obsolete for good.
+MSGSTR_FACTOR, MSGSTR_MIN = 10, 2_000          # characters: max(10 × its msgid, 2,000)
+ENTRIES_FACTOR, ENTRIES_MIN = 10, 50_000       # entries: max(10 × the template's, 50,000)
+_ENTRY_START = re.compile(r"^(?:#~ *)?msgid ", re.M)
+
+
+def _template_entries(path: Path) -> int:
+    """Entries of the template next to a catalog (translations/templates/<doc>.pot),
+    counted by their msgid lines; 0 when there is none."""
+    pot = path.parent.parent / "templates" / f"{path.stem}.pot"
+    try:
+        return max(pot.read_bytes().count(b"\nmsgid ") - 1, 0)   # not the header
+    except OSError:
+        return 0
+
+
+def _refuse_too_many(text: str, display: str, template_entries: int) -> None:
+    limit = max(ENTRIES_FACTOR * template_entries, ENTRIES_MIN)
+    if text.count("msgid ") <= limit:     # an upper bound, counted in C
+        return
+    for n, m in enumerate(_ENTRY_START.finditer(text)):
+        if n > limit:   # the header's msgid is entry 0
+            raise PublishError(f"more than {limit:,} entries (at most {ENTRIES_FACTOR} times the template's, "
+                               f"at least {ENTRIES_MIN:,}): refused", path=display,
+                               line=text.count("\n", 0, m.start()) + 1)
+
+
+def _refuse_too_long(po: polib.POFile, display: str) -> None:
+    for e in po:
+        if not e.msgid:
+            continue
+        limit = max(MSGSTR_FACTOR * len(e.msgid), MSGSTR_MIN)
+        for t in [e.msgstr, *(e.msgstr_plural or {}).values()]:
+            if len(t) > limit:
+                raise PublishError(f"a translation of {len(t):,} characters, more than {limit:,} (at most "
+                                   f"{MSGSTR_FACTOR} times its source, at least {MSGSTR_MIN:,}): refused",
+                                   path=display, line=e.linenum)
 
 
 def parse(text: str, display: str) -> polib.POFile:
@@ -480,6 +522,7 @@ def parse(text: str, display: str) -> polib.POFile:
             raise PublishError(f"duplicate entry (first at line {seen[key]}): msgid {e.msgid[:40]!r}",
                                path=display, line=e.linenum)
         seen[key] = e.linenum
+    _refuse_too_long(po, display)
     return po
 
 
