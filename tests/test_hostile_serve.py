@@ -145,3 +145,87 @@ def test_the_defaults_are_bounded():
     assert 0 < serve.REQUEST_TIMEOUT <= 30
     assert 8 <= serve.MAX_HANDLERS <= 64
     assert serve._handler(None).timeout == serve.REQUEST_TIMEOUT
+
+
+# --- item 16: render workers die with their parent --------------------------------------------
+
+def _stat(pid: int) -> tuple[int, str, str] | None:
+    """(parent pid, state, start time) of a live process, or None."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except (FileNotFoundError, ProcessLookupError, PermissionError):
+        return None
+    fields = text[text.rindex(")") + 2:].split()
+    return int(fields[1]), fields[0], fields[19]
+
+
+def _descendants(root: int) -> dict[int, str]:
+    """pid → start time of every live process under ``root``."""
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and (st := _stat(int(entry))) is not None and st[1] != "Z":
+            parents[int(entry)] = st
+    out, todo = {}, [root]
+    while todo:
+        pid = todo.pop()
+        for child, (ppid, _, start) in parents.items():
+            if ppid == pid and child not in out:
+                out[child] = start
+                todo.append(child)
+    return out
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except (FileNotFoundError, ProcessLookupError):   # a short-lived child (pandoc, gcc) already gone
+        return b""
+
+
+def _cpu_seconds(pid: int) -> float:
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except (FileNotFoundError, ProcessLookupError):
+        return 0.0
+    fields = text[text.rindex(")") + 2:].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _alive(pid: int, start: str) -> bool:
+    st = _stat(pid)
+    return st is not None and st[1] != "Z" and st[2] == start   # the same process, not a reused pid
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc (Linux)")
+def test_render_workers_die_with_a_killed_build(make_project):
+    # enough text that a PDF takes a minute: a worker is mid-job when the build
+    # dies (an orphan used to finish it, ~60 s, before it noticed)
+    root = make_project(source=SYNTHETIC_SOURCE * 200)
+    proc = subprocess.Popen([str(PUBLISH), "build", "-f", "pdf", "-j", "2"], cwd=root, env=publish_env(),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        workers: dict[int, str] = {}
+        deadline = time.monotonic() + 120       # a guard against a hang, not a timing
+        while time.monotonic() < deadline and proc.poll() is None:
+            kids = _descendants(proc.pid)
+            # workers are Python (forked, or started by a fork server); pandoc is not
+            workers = {pid: start for pid, start in kids.items() if b"python" in _cmdline(pid).split(b"\0")[0]}
+            if workers and max(_cpu_seconds(pid) for pid in workers) > 1.0:   # rendering
+                break
+            time.sleep(0.05)
+        assert workers, "the build never started its render workers"
+        everything = _descendants(proc.pid)
+        proc.send_signal(signal.SIGKILL)        # the build only: its children are left to themselves
+        proc.wait()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(_alive(p, s) for p, s in everything.items()):
+            time.sleep(0.1)
+        left = {p: _cmdline(p)[:80] for p, s in everything.items() if _alive(p, s)}
+        assert not left, f"orphans of the killed build: {left}"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)   # whatever is left, so a failure leaves nothing running
+        except ProcessLookupError:
+            pass

@@ -290,10 +290,33 @@ def _fonts(languages: tuple[str, ...]) -> list[str]:
     return sorted(set(found))
 
 
-def _worker_init() -> None:
+def _worker_init(parent: int | None = None) -> None:
     import signal
     # Ctrl-C is the parent's to handle: it stops the workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent(parent)
+
+
+def _die_with_parent(parent: int | None) -> None:
+    """A parent killed with SIGKILL cannot stop its workers, which would
+    render on as orphans for the rest of their job.  On Linux the kernel
+    sends this process SIGKILL when the thread that forked it ends
+    (PR_SET_PDEATHSIG); with a fork server, that is the fork server, which
+    ends with its own parent.  ``parent``: the pid that forked us, checked
+    after the call, in case it died before."""
+    import sys
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+    PR_SET_PDEATHSIG = 1
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # pragma: no cover - no prctl: the pool's own cleanup remains
+        return
+    if parent is not None and os.getppid() != parent:
+        os._exit(1)
 
 
 def workers_for(jobs: int | None) -> int:
@@ -355,7 +378,7 @@ class _Pool:
             with warnings.catch_warnings():  # "no fonts configured": fonts.require has said it in one line
                 warnings.simplefilter("ignore")
                 import weasyprint  # noqa: F401
-        self.pool = ctx.Pool(workers, initializer=_worker_init)
+        self.pool = ctx.Pool(workers, initializer=_worker_init, initargs=(os.getpid() if method == "fork" else None,))
         self.done = done
 
     def submit(self, index, fn, args):
