@@ -216,12 +216,17 @@ def apply(text: str, rules: dict[str, bool]) -> str:
     """The enabled rules on plain text; words are what single spaces separate."""
     if not enabled(rules) or not (_PERSIAN.search(text) or "..." in text):
         return text
+    return _until_stable(_apply_once, text, rules)
+
+
+def _until_stable(once, value, rules):
+    """``once`` applied until it changes nothing (at most _ROUNDS times)."""
     for _ in range(_ROUNDS):
-        new = _apply_once(text, rules)
-        if new == text:
+        new = once(value, rules)
+        if new == value:
             break
-        text = new
-    return text
+        value = new
+    return value
 
 
 def _apply_once(text: str, rules: dict[str, bool]) -> str:
@@ -249,12 +254,7 @@ def apply_inlines(inlines: list, rules: dict[str, bool]) -> list:
     (``Str`` elements separated by one space or soft break) is one sequence
     of words; anything else (emphasis, a link, code) ends a run, so a
     half-space never joins across markup."""
-    for _ in range(_ROUNDS):
-        new = _inlines_once(inlines, rules)
-        if new == inlines:
-            break
-        inlines = new
-    return inlines
+    return _until_stable(_inlines_once, inlines, rules)
 
 
 def _inlines_once(inlines: list, rules: dict[str, bool]) -> list:
