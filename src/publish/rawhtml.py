@@ -338,7 +338,7 @@ class _Resolver:
                     self.intake.warnings.append(PublishWarning(
                         f"an HTML block{f' <{tag.group(1)}>' if tag else ''} opened here is never closed: "
                         f"everything after it was read as part of it", path=self.display, line=line))
-                run = [self.protect_block(x) for x in blocks[i:j]]
+                run = [self._protect_any(x) for x in blocks[i:j]]
                 self.add(run, line, self.block_splice(blocks, i, j))
                 i = j
                 continue
@@ -431,9 +431,6 @@ class _Resolver:
         if isinstance(x, list):
             return [self._protect_any(y) for y in x]
         return x
-
-    def protect_block(self, b: dict) -> dict:
-        return self._protect_any(b)
 
     # --- converting
     def run(self) -> None:
