@@ -404,10 +404,10 @@ class _Resolver:
 
     def inlines_of(self, holder, inlines: list, key) -> None:
         self.notes_in(inlines)
-        if not _has_raw(inlines):
-            return
         raws = _raw_texts(inlines)
-        line = self.find_line(raws[0]) if raws else None
+        if not raws:
+            return
+        line = self.find_line(raws[0])
         para = {"t": "Para", "c": [self.protect(el) for el in inlines]}
 
         def apply(result: list) -> None:
@@ -476,20 +476,6 @@ class _Resolver:
 
 
 _API = [1, 23, 1, 1]
-
-
-def _has_raw(inlines) -> bool:
-    for el in inlines:
-        t, c = el["t"], el.get("c")
-        if t == "RawInline":
-            return True
-        if t == "Note":
-            continue
-        if isinstance(c, list):
-            for x in c:
-                if isinstance(x, list) and x and isinstance(x[0], dict) and _has_raw(x):
-                    return True
-    return False
 
 
 def _raw_texts(inlines) -> list[str]:
