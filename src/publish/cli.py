@@ -25,6 +25,14 @@ class _Group(click.Group):
                 raise
             click.echo(f"publish: {exc}", err=True)
             ctx.exit(1)
+        except OSError as exc:
+            # a full disk or a read-only folder met where no write_atomic
+            # stood guard (a renderer writing its own file): still one line
+            from .files import ENVIRONMENT_ERRNOS, cannot_write
+            if exc.errno not in ENVIRONMENT_ERRNOS or (ctx.obj and ctx.obj.get("debug")):
+                raise
+            click.echo(f"publish: {cannot_write(exc)}", err=True)
+            ctx.exit(1)
         except KeyboardInterrupt:
             click.echo("publish: interrupted", err=True)
             ctx.exit(130)

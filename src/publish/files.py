@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import os
 import tempfile
@@ -9,6 +10,27 @@ from pathlib import Path
 from typing import Callable
 
 from .errors import PublishError
+
+# What the machine, not the input, can make a write fail with: a full disk,
+# a quota, a read-only mount, a folder the user may not write.  Each is said in
+# one line naming the file (``cannot_write``); nothing half-written is left.
+ENVIRONMENT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM,
+                                errno.EFBIG, errno.EIO})
+
+
+def shown(path: str | os.PathLike) -> str:
+    """A path as messages show it: relative to the working folder when under it."""
+    path = os.path.abspath(path)
+    rel = os.path.relpath(path)
+    return path if rel.startswith("..") else rel
+
+
+def cannot_write(exc: OSError, path: str | os.PathLike | None = None) -> PublishError:
+    """The one-line error for a write the machine refused."""
+    where = path if path is not None else exc.filename
+    reason = (exc.strerror or str(exc)).rstrip(".")
+    return PublishError(f"cannot write ({reason[:1].lower() + reason[1:]}); files already there are unchanged",
+                        path=shown(where) if where else None)
 
 
 def write_atomic(path: Path, data: str | bytes) -> bool:
@@ -22,8 +44,13 @@ def write_atomic(path: Path, data: str | bytes) -> bool:
             return False
     except FileNotFoundError:
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        if exc.errno in ENVIRONMENT_ERRNOS:
+            raise cannot_write(exc, path) from None
+        raise
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(raw)
@@ -35,9 +62,11 @@ def write_atomic(path: Path, data: str | bytes) -> bool:
             os.chmod(tmp, 0o644)
         os.replace(tmp, path)
         _sync_folder(path.parent)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+        if isinstance(exc, OSError) and exc.errno in ENVIRONMENT_ERRNOS:
+            raise cannot_write(exc, path) from None
         raise
     return True
 
@@ -74,7 +103,13 @@ def project_lock(root: Path, what: str, wait: bool = True, on_wait: Callable[[],
     for the first, calling ``on_wait`` once so the user knows why (or, with
     ``wait=False``, says it is busy)."""
     lock = root / ".publish.lock"
-    with open(lock, "a+") as fh:
+    try:
+        fh = open(lock, "a+")
+    except OSError as exc:
+        if exc.errno in ENVIRONMENT_ERRNOS:
+            raise cannot_write(exc, lock) from None
+        raise
+    with fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

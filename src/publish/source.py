@@ -474,7 +474,7 @@ class _Kept:
         from .files import write_atomic
         try:
             write_atomic(self.path, marshal.dumps((self.key, pieces)))
-        except (OSError, ValueError):
+        except (OSError, ValueError, PublishError):
             pass  # a cache that cannot be written only costs time
 
 
