@@ -317,3 +317,128 @@ def test_a_catalog_of_junk_entries_is_refused_with_its_line(make_project, run_pu
     assert proc.returncode == 1, proc.stdout + proc.stderr
     [message] = proc.stderr.strip().splitlines()
     assert re.search(r"translations/en/doc\.po:\d+: .*more than 50,000 entries", message), message
+
+
+# --- 7. control characters: refused with their line, never printed -----------------------
+
+_HEADER = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x01", "\x08", "\x0b", "\x1b", "\x1c", "\ufffe", "\uffff"])
+@pytest.mark.parametrize("where", ["msgstr", "msgid", "previous msgid", "obsolete"])
+def test_a_control_character_in_a_catalog_is_refused_with_its_line(char, where):
+    from publish import catalog
+    from publish.errors import PublishError
+    entry = {"msgstr": f'msgid "سلام"\nmsgstr "he{char}llo"\n',
+             "msgid": f'msgid "سل{char}ام"\nmsgstr "hello"\n',
+             "previous msgid": f'#, fuzzy\n#| msgid "سل{char}ام"\nmsgid "سلام"\nmsgstr "hello"\n',
+             "obsolete": f'#~ msgid "سلام"\n#~ msgstr "he{char}llo"\n'}[where]
+    text = _HEADER + 'msgid "یک"\nmsgstr "one"\n\n' + entry
+    line = text.index(char) and text[:text.index(char)].count("\n") + 1
+    with pytest.raises(PublishError) as caught:
+        catalog.parse(text, "x.po")
+    assert str(caught.value).startswith(f"x.po:{line}: control character U+{ord(char):04X}")
+
+
+def test_a_comment_may_hold_what_polib_reads():
+    from publish import catalog
+    po = catalog.parse(_HEADER + '# a note\x01 pasted\nmsgid "سلام"\nmsgstr "hello"\n', "x.po")
+    assert po[0].msgstr == "hello"
+
+
+# C's escapes: msgfmt reads them, polib would print them as they are; each is
+# refused naming the line and what msgfmt reads it as (found with msgunfmt).
+@pytest.mark.parametrize("escape", ["\\101", "\\x41", "\\x6a", "\\?", "\\'", "\\1", "\\033", "\\a", "\\b",
+                                    "\\f", "\\v", "\\x7f"])
+def test_c_escapes_are_refused_saying_what_msgfmt_reads(tmp_path, escape):
+    from publish import catalog
+    from publish.errors import PublishError
+    text = _HEADER + 'msgid "یک"\nmsgstr "one"\n\nmsgid "دو"\nmsgstr "t' + escape + 'o"\n'
+    po = tmp_path / "x.po"
+    po.write_text(text, encoding="utf-8")
+    with pytest.raises(PublishError) as caught:
+        catalog.parse(text, "x.po")
+    message = str(caught.value)
+    if subprocess.run(["msgfmt", "-o", str(tmp_path / "x.mo"), str(po)], capture_output=True).returncode:
+        assert message == f"x.po:9: invalid escape sequence {escape}"  # msgfmt refuses it too
+        return
+    out = subprocess.run(["msgunfmt", "--escape", str(tmp_path / "x.mo")], check=True, capture_output=True,
+                         text=True, encoding="utf-8").stdout
+    # msgunfmt --escape writes what it read back with C's escapes
+    read_as = re.search(r'msgstr "t(.*)o"', out).group(1)
+    read_as = read_as.encode().decode("unicode_escape") if read_as.startswith("\\") else read_as
+    assert message.startswith("x.po:9: escape " + escape)
+    if read_as < " " or read_as == "\x7f":
+        assert f"U+{ord(read_as):04X}, a control character" in message
+    else:
+        assert f"spelling of {read_as!r}" in message and f"write {read_as!r} itself" in message
+
+
+def test_the_five_escapes_every_tool_reads_are_read():
+    from publish import catalog
+    po = catalog.parse(_HEADER + 'msgid "یک"\nmsgstr "a\\\\b \\"c\\" d\\te\\nf\\rg"\n', "x.po")
+    assert po[0].msgstr == 'a\\b "c" d\te\nf\rg'
+
+
+def test_a_translation_never_prints_a_control_character():
+    """Were a catalog ever to let one through, the edition drops it (XML
+    forbids it: epubcheck RSC-016)."""
+    from publish.assemble import parse_translations
+    from publish.tree import stringify
+    [inlines, nel] = parse_translations(["he\x01l\x1bl\x9bo \ufffeworld", "next\x85line"])
+    assert stringify(inlines) == "hello world" and stringify(nel) == "next line"
+
+
+# --- 2. math that defines macros is shown as the TeX it is, never expanded --------------
+
+def _nested_macros(levels: int) -> str:
+    defs = "".join("\\newcommand{\\m%d}{%s}" % (i, "\\m%d\\m%d" % (i - 1, i - 1) if i > 1 else "xx")
+                   for i in range(1, levels + 1))
+    return "$" + defs + "\\m%d$" % levels
+
+
+def test_math_defining_macros_in_a_translation_is_code():
+    from publish.assemble import parse_translations
+    [inlines] = parse_translations([f"x {_nested_macros(20)} and $\\frac{{1}}{{2}}$"])
+    kinds = [el["t"] for el in inlines if el["t"] not in ("Str", "Space")]
+    assert kinds == ["Code", "Math"]
+    assert inlines[2]["c"][1] == _nested_macros(20)
+
+
+def test_a_translation_of_nested_macros_builds_a_small_page(make_project, run_publish):
+    """Twenty nested definitions (about 600 bytes) would expand to 2**20
+    copies: the page stays the size of its text."""
+    root = make_project()
+    run_publish(["update"], root, check=True)
+    po_path = root / "translations" / "en" / "doc.po"
+    text = po_path.read_text(encoding="utf-8")
+    unit = 'msgid "آیا این سوم است؟"\nmsgstr ""\n'
+    tex = _nested_macros(20).replace("\\", "\\\\")
+    po_path.write_text(text.replace(unit, unit.replace('msgstr ""', f'msgstr "Third {tex}?"')), encoding="utf-8")
+    proc = run_publish(["build", "-e", "en", "-f", "html"], root)
+    assert proc.returncode == 0, proc.stderr
+    page = (root / "build" / "en" / "doc.html").read_text(encoding="utf-8")
+    assert "\\newcommand{\\m20}" in page and len(page) < 200_000
+
+
+# --- 13. a msgctxt entry cannot stand in for a unit's entry, and is never dropped --------
+
+def test_an_entry_with_a_context_neither_overrides_the_unit_nor_is_lost(make_project, run_publish):
+    from publish import catalog
+    root = make_project()
+    run_publish(["update"], root, check=True)
+    po_path = root / "translations" / "en" / "doc.po"
+    text = po_path.read_text(encoding="utf-8")
+    unit = 'msgid "آیا این سوم است؟"\nmsgstr ""\n'
+    text = text.replace(unit, unit.replace('msgstr ""', 'msgstr "Is this the third?"'))
+    po_path.write_text(text + '\nmsgctxt "sneaky"\nmsgid "آیا این سوم است؟"\nmsgstr "OVERRIDDEN"\n',
+                       encoding="utf-8")
+    run_publish(["build", "-e", "en", "-f", "html"], root, check=True)
+    page = (root / "build" / "en" / "doc.html").read_text(encoding="utf-8")
+    assert "Is this the third?" in page and "OVERRIDDEN" not in page
+    run_publish(["update"], root, check=True)
+    po = catalog.read(po_path)
+    [kept] = [e for e in po if e.msgctxt == "sneaky"]
+    assert kept.obsolete and kept.msgstr == "OVERRIDDEN"
+    [reviewed] = [e for e in po if e.msgid == "آیا این سوم است؟" and e.msgctxt is None]
+    assert reviewed.msgstr == "Is this the third?" and not reviewed.obsolete

@@ -20,7 +20,8 @@ from .config import Document, Project
 from .errors import PublishError
 from .metadata import fields as metadata_fields
 from .source import MAX_DEPTH, Source, no_gc, run_pandoc
-from .tree import SPACE_LIKE, STYLED, WRAPPING, children, nesting_depth, to_json, with_children
+from .normalize import CONTROLS
+from .tree import SPACE_LIKE, STYLED, WRAPPING, children, defines_macros, nesting_depth, to_json, with_children
 
 # The translation reader: CommonMark inline syntax plus the few extensions a
 # translator needs (strikeout, sub/superscript, spans for small caps); no raw
@@ -104,7 +105,9 @@ class Assembled:
 # --- translations -----------------------------------------------------------------
 
 def _prepare(msgstr: str) -> str:
-    text = BIDI_CONTROLS.sub("", _PRIVATE.sub("", msgstr))
+    # bidi controls and control characters never reach an edition (XML forbids
+    # most; catalogs refuse those, see catalog._FORBIDDEN); a NEL is a line end
+    text = CONTROLS.sub("", BIDI_CONTROLS.sub("", _PRIVATE.sub("", msgstr.replace("\x85", "\n"))))
     text = re.sub(r"\s*\n\s*", " ", text).strip()
     text = _FOOTREF.sub(lambda m: f"\ue000{m.group(1)}\ue001", text)
     # A translation is one paragraph: neutralise what would start a block on
@@ -325,7 +328,11 @@ def _sanitise(inlines: list, depth: int = 2) -> list:
         if t == "Quoted":
             out.append({"t": t, "c": [c[0], _sanitise(c[1], depth + 1)]})
         elif t == "Math":
-            out.append({"t": t, "c": c})
+            if defines_macros(c[1]):  # shown as the TeX it is, never expanded (see tree.defines_macros)
+                fence = "$$" if c[0]["t"] == "DisplayMath" else "$"
+                out.append({"t": "Code", "c": [["", [], []], fence + c[1] + fence]})
+            else:
+                out.append({"t": t, "c": c})
     return out
 
 

@@ -20,6 +20,7 @@ from . import __version__, languages
 from .config import Document, Project, now
 from .errors import PublishError
 from .files import refuse_outside, write_atomic
+from .normalize import CONTROLS
 
 if TYPE_CHECKING:  # only a type here; importing units costs a no-op build a tenth of its time
     from .units import Unit
@@ -293,9 +294,12 @@ _FIELDS = ("msgid", "msgstr", "msgid_plural", "msgctxt", "previous_msgid", "prev
 
 # What polib and str.splitlines() count as a line's characters, and a
 # string's ("..." with escapes as msgfmt knows them), for the patterns below.
+# A string holds no character XML forbids (see _FORBIDDEN) and no escape but
+# \\ \" \n \t \r: the others are control characters or spellings polib would
+# print as they are (see ``_escape_problem``).
 _OTHER = "[^\n\r\x0b\x0c" + _LINE_BREAKERS + "]"
-_IN_STRING = "[^\"\\\\\n\r\x0b\x0c" + _LINE_BREAKERS + "]"
-_STRING = '"' + _IN_STRING + r'*(?:\\[\\"ntrabfv?\'0-7x]' + _IN_STRING + '*)*"'
+_IN_STRING = "[^\"\\\\\n\r\x00-\x08\x0b-\x1f\ufffe\uffff" + _LINE_BREAKERS + "]"
+_STRING = '"' + _IN_STRING + r'*(?:\\[\\"ntr]' + _IN_STRING + '*)*"'
 
 
 def _stand_ins(text: str) -> dict[str, str]:
@@ -497,6 +501,7 @@ def _refuse_too_long(po: polib.POFile, display: str) -> None:
 
 
 def parse(text: str, display: str) -> polib.POFile:
+    _refuse_controls(text, display)
     table = _stand_ins(text)
     for a, b in table.items():
         text = text.replace(a, b)
@@ -629,7 +634,46 @@ def _parse_plain(text: str) -> polib.POFile | None:
 # first five letters of "msgid_plural" (a valid plural entry was refused).
 _KEYWORD = re.compile(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)(?=[\s"]|$)\s*(.*)$')
 _QUOTED = re.compile(r'^"((?:[^"\\]|\\.)*)"$')
-_ESCAPES = set('\\"ntrabfv?\'01234567x')
+_ESCAPE = re.compile(r"\\([0-7]{1,3}|x[0-9a-fA-F]*|.)")
+# What XML 1.0 forbids (C0 controls but tab and line ends, U+FFFE, U+FFFF):
+# in a string it would make the EPUB invalid (epubcheck RSC-016), so a catalog
+# holding one is refused, naming the line.  C1 controls are allowed (XML is,
+# and a NEL pasted from a word processor is a line break) and dropped when
+# the translation is assembled (assemble._prepare).  Comments never reach an
+# edition: they may hold anything polib reads.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _refuse_controls(text: str, display: str) -> None:
+    for m in _FORBIDDEN.finditer(text):
+        start = text.rfind("\n", 0, m.start()) + 1
+        line = text[start:m.start()].lstrip()
+        if line.startswith("#") and not line.startswith(("#~", "#|")):
+            continue  # a comment
+        raise PublishError(f"control character U+{ord(m.group()):04X}: invisible, and no edition can print "
+                           "it; remove it", path=display, line=text.count("\n", 0, m.start()) + 1)
+
+
+def _escape_problem(esc: str) -> str | None:
+    """What is wrong with a backslash escape (``esc`` is what follows the
+    backslash), or None for the five every PO tool reads alike.  gettext
+    reads C's others too, but polib prints them as they are (``\\101`` would
+    reach the edition as four characters): each is refused, saying what
+    msgfmt reads it as, so the translator can write that instead."""
+    if esc in ("\\", '"', "n", "t", "r"):
+        return None
+    if esc[0] in "01234567" or (esc[0] == "x" and len(esc) > 1):
+        value = int(esc, 8) if esc[0] != "x" else int(esc[1:], 16)
+        if value > 0x7F:  # msgfmt reads a byte of the file's encoding, not a character
+            return f"escape \\{esc} is C's spelling of a byte, which publish does not read: write the character itself"
+        char = chr(value)
+    elif esc in ("a", "b", "f", "v"):
+        char = {"a": "\a", "b": "\b", "f": "\f", "v": "\v"}[esc]
+    else:  # msgfmt refuses \? and \' too
+        return f"invalid escape sequence \\{esc}"
+    if char == "\x00" or CONTROLS.match(char):
+        return f"escape \\{esc} stands for U+{ord(char):04X}, a control character no edition can print: remove it"
+    return f"escape \\{esc} is C's spelling of {char!r}, which publish does not read: write {char!r} itself"
 
 
 @functools.cache
@@ -677,9 +721,10 @@ def lint(text: str, display: str) -> None:
             raise PublishError(f"unexpected text {line[:30]!r}", path=display, line=lineno)
         if not _QUOTED.match(line):
             raise PublishError("string not properly quoted (a missing or unescaped \"?)", path=display, line=lineno)
-        for esc in re.finditer(r"\\(.)", line[1:-1]):  # pairs, left to right: "\\\\s" is \\ then s
-            if esc.group(1) not in _ESCAPES:
-                raise PublishError(f"invalid escape sequence \\{esc.group(1)}", path=display, line=lineno)
+        for esc in _ESCAPE.finditer(line[1:-1]):  # left to right: "\\\\s" is \\ then s
+            problem = _escape_problem(esc.group(1))
+            if problem:
+                raise PublishError(problem, path=display, line=lineno)
         expect_string = True
 
 

@@ -206,10 +206,7 @@ def read(path: Path, media_dir: str | None, cwd: Path) -> tuple[dict, Intake]:
     return doc, intake
 
 
-# C0 and C1 control characters (but tab, newline, carriage return) and the
-# non-characters U+FFFE/U+FFFF: invisible, meaningless in a text, and XML
-# forbids most of them, so an EPUB holding one is invalid (epubcheck RSC-016)
-CONTROLS = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+CONTROLS = normalize.CONTROLS
 
 
 def _without_controls(text: str, display: str, warnings: list) -> str:

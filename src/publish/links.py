@@ -33,3 +33,19 @@ def safe(url: str, relative: bool = True) -> bool:
     target without a scheme (a page beside this one, a #place) is allowed."""
     s = scheme(url)
     return s in SAFE_SCHEMES if s is not None else relative
+
+
+# Where a Markdown text names a link target: an inline link's "](", an
+# autolink's "<scheme:", a reference definition's "[label]:".  Each pattern
+# is anchored on fixed characters and takes no character twice (linear).
+_TARGETS = re.compile(r"\]\([ \t]*<?([^\s)>]*)|<([a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^\s<>]*)>"
+                      r"|^[ ]{0,3}\[[^\]\n]{1,999}\]:[ \t]*<?(\S*)", re.MULTILINE)
+
+
+def unsafe_in_markdown(text: str):
+    """(line, scheme) for each link target of a Markdown text that ``safe``
+    refuses: what ``source`` drops from the tree, for ``update`` to name."""
+    for m in _TARGETS.finditer(text):
+        url = m.group(1) if m.group(1) is not None else m.group(2) if m.group(2) is not None else m.group(3)
+        if url and not safe(url):
+            yield text.count("\n", 0, m.start()) + 1, scheme(url)

@@ -15,6 +15,14 @@ from dataclasses import dataclass
 
 from . import typography
 
+# C0 and C1 control characters (but tab, newline, carriage return) and the
+# non-characters U+FFFE/U+FFFF: invisible, meaningless in a text, and XML
+# forbids most of them, so an EPUB holding one is invalid (epubcheck RSC-016).
+# An import removes them (Word writes U+000B for a manual line break, old
+# pages C1 bytes from a wrong code page); a source or a catalog that has one
+# is refused, naming the line.
+CONTROLS = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
 ZWNJ = "\u200c"
 
 _PRESENTATION = re.compile("[\ufb50-\ufdff\ufe70-\ufefe]")

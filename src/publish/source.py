@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import chunks, encoding, numbered
+from . import chunks, encoding, links, numbered
 from . import normalize as norm
 from .errors import PublishError
 from .files import refuse_outside
-from .tree import SPACE_LIKE, TooDeep, stringify, strip_sourcepos, to_json
+from .tree import SPACE_LIKE, TooDeep, defines_macros, stringify, strip_sourcepos, to_json
 
 # smart punctuation off: the source's characters are kept exactly as written;
 # emoji shortcodes off: ":x:" in a political text is not a smiley.
@@ -102,6 +102,11 @@ def read_source(path: Path, display: str | None = None) -> tuple[str, str | None
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise PublishError("NUL byte in source", path=display, line=line)
+    control = norm.CONTROLS.search(text)
+    if control:
+        line = text.count("\n", 0, control.start()) + 1
+        raise PublishError(f"control character U+{ord(control.group()):04X} in source: invisible, and no EPUB "
+                           "may hold it; remove it (`publish import` removes them)", path=display, line=line)
     if not text.strip():
         raise PublishError("source is empty", path=display)
     check_blocks(text, display)
@@ -487,7 +492,7 @@ def normalize_tree(node: Any, rules: dict[str, bool]) -> None:
     inline run."""
     if type(node) is list:
         last = len(node) - 1
-        untidy = False
+        untidy = unlinked = False
         for i, el in enumerate(node):
             if type(el) is dict:
                 t = el.get("t")
@@ -497,11 +502,17 @@ def normalize_tree(node: Any, rules: dict[str, bool]) -> None:
                                                  at_end=i == last or _space(node[i + 1]))
                         untidy = untidy or not el["c"] or " " in el["c"]
                 elif t not in _VERBATIM:
+                    if t == "Link" and not links.safe(el["c"][2][0]):
+                        unlinked = True
                     for key, value in el.items():
                         if not key.startswith("_") and type(value) in (list, dict):
                             normalize_tree(value, rules)
+                elif t == "Math" and defines_macros(el["c"][1]):
+                    _math_as_code(el)
             elif type(el) is list:
                 normalize_tree(el, rules)
+        if unlinked:
+            node[:] = _unlink(node)
         if untidy:
             node[:] = _tidy(node)
         if norm.typography.enabled(rules):  # the optional rules look at each run of words
@@ -512,6 +523,29 @@ def normalize_tree(node: Any, rules: dict[str, bool]) -> None:
                 continue
             if not key.startswith("_"):
                 normalize_tree(value, rules)
+
+
+def _unlink(inlines: list) -> list:
+    """The inlines with each link whose target may not reach an edition
+    (``links.safe``: ``javascript:``, ``data:`` …) replaced by its words:
+    one rule for sources, imports and translations.  ``update`` names them
+    (``update.source_warnings``)."""
+    out = []
+    for el in inlines:
+        if type(el) is dict and el.get("t") == "Link" and not links.safe(el["c"][2][0]):
+            out.extend(el["c"][1])
+        else:
+            out.append(el)
+    return out
+
+
+def _math_as_code(el: dict) -> None:
+    """Math that defines macros, shown as the TeX it is: pandoc expands
+    macros when it writes math, and ten nested definitions of a few bytes
+    each make a page of megabytes (see ``tree.defines_macros``)."""
+    kind, tex = el["c"]
+    fence = "$$" if kind["t"] == "DisplayMath" else "$"
+    el["t"], el["c"] = "Code", [["", [], []], f"{fence}{tex}{fence}"]
 
 
 def _tidy(inlines: list) -> list:

@@ -22,6 +22,19 @@ STYLED = ("Emph", "Strong", "Strikeout", "Superscript", "Subscript", "SmallCaps"
 WRAPPING = ("Link", "Span", "Quoted")
 
 
+# TeX that defines a macro.  pandoc expands macros when it writes math (the
+# HTML writer's texmath too), each definition may use the one before twice,
+# so 550 bytes of nested \newcommand made a 10 MB page and a PDF step that
+# ran for ten minutes.  Math with a definition is shown as code instead,
+# in sources and translations alike; math without one is left as it is.
+_MACRO_DEFINITION = re.compile(r"\\(?:(?:re)?newcommand|providecommand|(?:re)?newenvironment|def|gdef|edef|xdef"
+                               r"|let|DeclareMathOperator|DeclareRobustCommand|newtheorem)(?![a-zA-Z])")
+
+
+def defines_macros(tex: str) -> bool:
+    return "\\" in tex and _MACRO_DEFINITION.search(tex) is not None
+
+
 def children(el: Inline) -> list[Inline]:
     """The inlines inside a styled or wrapping inline (not inside a Note,
     whose content is blocks); empty for everything else."""

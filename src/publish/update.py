@@ -7,7 +7,7 @@ from typing import Callable
 
 import polib
 
-from . import catalog, glossary, normalize, pictures, source, structure, titles, units
+from . import catalog, glossary, links, normalize, pictures, source, structure, titles, units
 from .config import Document, Project
 from .errors import PublishWarning
 from .files import project_lock, remove_stale_temporaries
@@ -118,6 +118,9 @@ def source_warnings(src: source.Source, display: str) -> list[PublishWarning]:
         html = el["c"][1].strip()
         if not html.startswith("<!--"):
             raw.setdefault(line, (el["t"], html.split("\n")[0][:40]))
+    for line, scheme in links.unsafe_in_markdown(src.text):
+        found.append(PublishWarning(f"a {scheme}: link target can run code in a reader's browser or "
+                                    "e-reader; it is removed and the link's words kept", path=display, line=line))
     for line, (kind, html) in raw.items():
         what = ("is not offered for translation" if kind == "RawBlock"
                 else "reaches translators as markup")
