@@ -101,6 +101,20 @@ PLANTS = [
     P("glossary", "کمیته علیه اعدام چاپ", sub("Committee Against Execution", "Committee Against Executions"),
       {"glossary"}, id="glossary-name-exact"),
     P("script", BAFQ, sub("(Kanal-e Jadid)", "(کانال جدید)"), {"script"}, id="script"),
+    # punctuation-script: one plant per character class (the «» quotes are a warning: see below)
+    P("punctuation-script", "یازده نشریه", sub("99%”", "99٪”"), {"punctuation-script", "glossary"},
+      id="punctuation-script-percent"),
+    P("punctuation-script", "یازده نشریه", sub("ones, “", "ones، “"), {"punctuation-script"},
+      id="punctuation-script-comma"),
+    P("punctuation-script", "یازده نشریه", sub("”; seven", "”؛ seven"), {"punctuation-script"},
+      id="punctuation-script-semicolon"),
+    P("punctuation-script", "حلقه های کلیدی", both(sub("آدرس کرد.", "آدرس کرد؟", "msgid"),
+                                                  sub("addressed.", "addressed؟")), {"punctuation-script"},
+      id="punctuation-script-question-mark"),
+    P("punctuation-script", "۳۰۰ هزار", sub("300,000", "۳۰۰,۰۰۰"), {"punctuation-script"},
+      id="punctuation-script-persian-digits"),
+    P("punctuation-script", "۳۰۰ هزار", sub("300,000", "٣٠٠,٠٠٠"), {"punctuation-script"},
+      id="punctuation-script-arabic-indic-digits"),
     P("identical", "حلقه های کلیدی", setattr_("msgstr", lambda e: e.msgid), {"identical", "script"},
       id="identical"),
     P("markup", REYHANEH, both(sub("کمپین نجات ریحانه", "**کمپین نجات ریحانه**", "msgid")),
@@ -246,6 +260,59 @@ def test_finding_as_dict_and_str(real_po, terms):
     assert set(d) == {"path", "line", "check", "message", "msgid", "severity"}
     assert d["path"] == REAL_DISPLAY and d["line"] == entry.linenum and d["check"] == "numbers"
     assert str(findings[0]).startswith(f"{REAL_DISPLAY}:{entry.linenum}: error: ")
+
+
+# --- punctuation-script on its own --------------------------------------------------------
+
+def punctuation_script(target, source="منبع", lang="en"):
+    return list(check.punctuation_script(source, target, check.Context(lang=lang)))
+
+
+@pytest.mark.parametrize("target, named, latin", [
+    ("It rose by 28٪.", "percent sign “٪”", "“%”"),
+    ("Tehran، Kabul", "comma “،”", "“,”"),
+    ("first؛ then", "semicolon “؛”", "“;”"),
+    ("Why؟", "question mark “؟”", "“?”"),
+    ("in 3٫5 hours", "decimal separator “٫”", "“.”"),
+    ("in ۱۴۰۲", "Persian digits", "“۱۴۰۲” → “1402”"),
+    ("in ١٤٠٢", "Arabic-Indic digits", "“١٤٠٢” → “1402”"),
+    ("we publish «Unveiled»", "quotation marks «…»", "“…”"),
+])
+def test_punctuation_script_names_the_character_and_its_latin_form(target, named, latin):
+    [message] = punctuation_script(target)
+    assert named in message and latin in message and "write" in message, message
+
+
+def test_punctuation_script_clean_english_has_no_finding():
+    assert punctuation_script("It rose by 28% in 1402, didn’t it? “Yes”; 3.5 hours.") == []
+
+
+def test_punctuation_script_quotes_are_a_warning_the_rest_errors(real_po, terms):
+    entry = entry_with(real_po, "یازده نشریه")
+    sub("“Unveiled”", "«Unveiled»")(entry)
+    sub("ones, ", "ones، ")(entry)
+    found = {f.message: f.severity for f in run(real_po, terms, only=["punctuation-script"])}
+    assert sorted(found.values()) == ["error", "warning"], found
+    assert [m for m, sev in found.items() if sev == "warning"][0].startswith("the Persian quotation marks")
+
+
+def test_punctuation_script_leaves_the_sources_code_and_urls():
+    source = "فرمان `ls ۱۲٪` را در https://example.org/۱۲٪ ببینید"
+    assert punctuation_script("See `ls ۱۲٪` at https://example.org/۱۲٪.", source) == []
+    # a code span the source does not have is the translator's
+    assert punctuation_script("See `ls ۱۳٪` at https://example.org/۱۲٪.", source)
+
+
+def test_punctuation_script_follows_the_languages_script():
+    assert punctuation_script("۲۸٪، «نه»", lang="ur") == []          # Urdu is written in Arabic script
+    assert len(punctuation_script("28٪", lang="he")) == 1           # Hebrew is right to left, not Arabic
+    assert punctuation_script("il dit «non».", lang="fr") == []     # French quotes with « »
+
+
+def test_script_leaves_punctuation_and_digits_to_punctuation_script():
+    ctx = check.Context()
+    assert list(check.script("x", "It rose by ۲۸٪، then", ctx)) == []
+    assert list(check.script("x", "our فعالیت،", ctx)) == ["Persian/Arabic script left in the translation: “فعالیت”"]
 
 
 def test_check_project_reads_catalogs_and_glossary(project_dir):

@@ -33,7 +33,7 @@ import polib
 
 from .assemble import BIDI_CONTROLS, direction
 from .errors import PublishError, where
-from .languages import tag as language_tag
+from .languages import parse as parse_language, tag as language_tag
 
 # --- findings and the registry -------------------------------------------------------
 
@@ -650,12 +650,95 @@ def script(source: str, target: str, ctx: Context) -> Iterator[str]:
     """No Persian/Arabic script left in a translation into a left-to-right language."""
     if ctx.rtl:
         return
-    text = _mask(target, footnotes=False, placeholders=False)
+    # Persian punctuation and digits are punctuation-script's, which says
+    # what to write instead
+    text = _mask(target, footnotes=False, placeholders=False).translate(_NOT_LETTERS)
     runs = _ARABIC_SCRIPT.findall(text)
     runs = [r for r in runs if r.strip()]
     if runs:
         shown = _names(_quote(r) for r in runs[:3]) + (" …" if len(runs) > 3 else "")
         yield f"Persian/Arabic script left in the translation: {shown}"
+
+
+# --- punctuation-script ----------------------------------------------------------------
+#
+# The Persian forms of Latin marks, which the script check does not see as
+# letters left behind and an English edition prints as they are (28٪, ؟):
+# each with its name and what a Latin-script text writes instead.
+
+_PERSIAN_MARKS = {
+    "٪": ("the Persian percent sign", "%"),
+    "،": ("the Persian comma", ","),
+    "؛": ("the Persian semicolon", ";"),
+    "؟": ("the Persian question mark", "?"),
+    "٫": ("the Persian decimal separator", "."),
+    "٬": ("the Persian thousands separator", ","),
+}
+_PERSIAN_DIGITS = {"۰۱۲۳۴۵۶۷۸۹": "Persian digits", "٠١٢٣٤٥٦٧٨٩": "Arabic-Indic digits"}
+_DIGIT_RUN = re.compile("[۰-۹٠-٩]++(?:[٫٬.,][0-9۰-۹٠-٩]++)*+")
+_GUILLEMETS = "«»"
+# Languages whose own quotation marks are « » (CLDR's delimiters, which
+# Babel does not carry): there they are the translator's, not the source's.
+_GUILLEMET_LANGUAGES = {"fr", "ru", "uk", "be", "es", "ca", "eu", "gl", "it", "el", "nb", "nn", "no", "hy",
+                        "kk", "ky", "uz", "sq", "rm", "br", "pt-PT", "de-CH", "gsw"}
+_PUNCTUATION_SCRIPT = "".join(_PERSIAN_MARKS) + "".join(_PERSIAN_DIGITS) + _GUILLEMETS
+
+
+@functools.lru_cache(maxsize=64)
+def _arabic_script(lang: str) -> bool:
+    """Whether ``lang`` is written in Arabic script (fa, ur, ckb, tg-Arab),
+    where these marks and digits are its own."""
+    try:
+        return parse_language(lang).script == "Arab"
+    except PublishError:
+        return False
+
+
+def _uses_guillemets(lang: str) -> bool:
+    return lang in _GUILLEMET_LANGUAGES or lang.split("-")[0] in _GUILLEMET_LANGUAGES
+
+
+class _Lesser(str):
+    """A message that is a warning in a check whose findings are errors."""
+
+
+def _own_text(source: str, target: str) -> str:
+    """The target without what the source carries as it is: its code spans,
+    URLs, link targets, footnote labels and placeholders, which other checks
+    compare and which no translator writes (`۱۲٪` in code is the source's)."""
+    kept = {source[a:b] for a, b in _code_spans(source)}
+    target = _replace_code(target, lambda a, b: " " if target[a:b] in kept else target[a:b])
+    return _mask(target, code=False)
+
+
+@checker("punctuation-script")
+def punctuation_script(source: str, target: str, ctx: Context) -> Iterator[str]:
+    """No Persian punctuation, digits or «» quotes in a translation into a
+    language written in another script: each named, with what to write."""
+    if _arabic_script(ctx.lang) or not any(ch in target for ch in _PUNCTUATION_SCRIPT):
+        return
+    text = _own_text(source, target)
+    # a separator inside a number is named with the number's digits
+    marks = _DIGIT_RUN.sub(" ", text)
+    counts = Counter(ch for ch in marks if ch in _PERSIAN_MARKS)
+    for mark, n in sorted(counts.items(), key=lambda kv: marks.index(kv[0])):
+        name, latin = _PERSIAN_MARKS[mark]
+        seen = "" if n == 1 else f" ({_times(n)})"
+        yield f"{name} {_quote(mark)} is in the translation{seen}: write {_quote(latin)}"
+    for digits, name in _PERSIAN_DIGITS.items():
+        runs = list(dict.fromkeys(m.group() for m in _DIGIT_RUN.finditer(text)
+                                  if any(d in digits for d in m.group())))
+        if runs:
+            shown = _names(f"{_quote(r)} → {_quote(r.translate(_LATIN_FORMS))}" for r in runs[:3])
+            yield f"{name} in the translation: write the Latin digits 0–9 ({shown}{' …' if len(runs) > 3 else ''})"
+    if any(ch in text for ch in _GUILLEMETS) and not _uses_guillemets(ctx.lang):
+        # a warning: a translator may quote a title as its source prints it
+        own = "" if ctx.lang.split("-")[0] == "en" else " or your language's own quotation marks"
+        yield _Lesser(f"the Persian quotation marks «…» are in the translation: write “…”{own}")
+
+
+_LATIN_FORMS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩٫٬", "01234567890123456789.,")
+_NOT_LETTERS = str.maketrans(dict.fromkeys(_PUNCTUATION_SCRIPT, " "))
 
 
 # --- identical -----------------------------------------------------------------------
@@ -1035,9 +1118,9 @@ def check_catalog(po: polib.POFile, path_display: str, lang: str, source_lang: s
                     if message in seen:
                         continue
                     seen.add(message)
+                    severity = "warning" if isinstance(message, _Lesser) else getattr(fn, "severity", "error")
                     (silenced_out if quiet else findings).append(Finding(
-                        path_display, entry.linenum or 0, name, message, entry.msgid,
-                        getattr(fn, "severity", "error")))
+                        path_display, entry.linenum or 0, name, str(message), entry.msgid, severity))
     ctx.entry = None
     return findings
 
