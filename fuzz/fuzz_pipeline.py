@@ -13,6 +13,15 @@ Targets, each a hypothesis test run in rounds until the time budget is spent:
   anything but a PublishError.
 * ``translation``: any msgstr, once parsed, sanitised and placed, holds no
   raw markup, no image, no link outside http/https/mailto/#, no bidi control.
+* ``patterns``: every check ``publish check`` runs, on a translation that
+  repeats a random piece of markup 8,000 and 32,000 characters long: four
+  times the text may take at most about four times as long (a backtracking
+  pattern takes 16 times or more).
+* ``serve``: raw HTTP requests a hostile page or client could send to the
+  preview (odd methods, paths with ``..``, encoded dots and NULs, foreign and
+  malformed Host headers, long headers, half-sent requests): every answer
+  comes within the timeout, is never a 500, never a file outside ``build/``,
+  and never a page for a Host that is not the preview's own.
 
     python fuzz/fuzz_pipeline.py --seconds 600 [--target po --target pipeline]
 
@@ -205,11 +214,117 @@ def fuzz_translation(texts: list[str]) -> None:
                 assert el["c"][0][0] == "" and el["c"][0][2] == [], el
 
 
+# --- patterns ---------------------------------------------------------------------------------
+
+PATTERN_PIECES = list("`*_[]()<>{}%@.:/\\!^~|#$ \n\"'«»") + ["**", "__", "](", "[^", "{{", "}}", "http://", "www.",
+                                                               "a", "ب", "1", "۳", "&#", "<a", "\u202e"]
+
+
+def _check_seconds(text: str) -> float:
+    import polib
+
+    from publish import check
+    po = polib.POFile()
+    po.append(polib.POEntry(msgid="متن ۳ **مهم** با `کد` و [پیوند](https://example.com).", msgstr=text))
+    po.append(polib.POEntry(msgid=text, msgstr="text"))
+    start = time.process_time()  # CPU time: other processes on the machine do not count
+    check.check_catalog(po, "x.po", "en", "fa", [])
+    return time.process_time() - start
+
+
+@given(st.lists(st.sampled_from(PATTERN_PIECES), min_size=1, max_size=6).map("".join))
+def fuzz_patterns(piece: str) -> None:
+    small = piece * (8_000 // len(piece))
+    big = piece * (32_000 // len(piece))
+    t_small = min(_check_seconds(small) for _ in range(2))
+    t_big = min(_check_seconds(big) for _ in range(2))
+    # linear: ×4 the text, ×4 the time (×8 allows for noise and caches);
+    # the 0.25 s floor keeps a fast check from failing on a scheduler hiccup
+    assert t_big <= 8 * t_small + 0.25, (piece, t_small, t_big)
+
+
+# --- serve -------------------------------------------------------------------------------------
+
+SECRET = "outside-build-secret"      # a file beside build/ (its name may be echoed in an error page)
+SECRET_TEXT = "the text of the file outside build"  # what must never be sent
+_preview = None
+
+
+def _server():
+    """One preview on 127.0.0.1 for the whole run: a project with one page,
+    and a secret beside build/ that no request may read."""
+    global _preview
+    if _preview is None:
+        import threading
+
+        from publish import serve
+        root = Path(tempfile.mkdtemp(prefix="fuzz-serve-"))
+        (root / "source" / "fa").mkdir(parents=True)
+        (root / "publish.yml").write_text("title: {fa: آزمون}\nsource_language: fa\ntarget_languages: [en]\n"
+                                          "documents:\n  - name: doc\n    source: source/fa/doc.md\n",
+                                          encoding="utf-8")
+        (root / "source" / "fa" / "doc.md").write_text("# عنوان\n\nیک جمله.\n", encoding="utf-8")
+        (root / "build" / "en").mkdir(parents=True)
+        (root / "build" / "en" / "doc.html").write_text("<html><body>page</body></html>", encoding="utf-8")
+        (root / SECRET).write_text(SECRET_TEXT, encoding="utf-8")
+        preview = serve.Preview(root, log=lambda msg: None)
+        httpd = serve._Server(("127.0.0.1", 0), serve._handler(preview, timeout=2))
+        threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+        _preview = httpd.server_address[1]
+    return _preview
+
+
+METHODS = ["GET", "HEAD", "POST", "PUT", "OPTIONS", "TRACE", "CONNECT", "BREW", "G\x00ET", "", "GET GET"]
+PATHS = ["/", "/index.html", "/en/doc.html", "/en/../" + SECRET, "/../" + SECRET, "/%2e%2e/" + SECRET,
+         "/en/%2e%2e%2f" + SECRET, "/%00", "/en/doc.html%00.txt", "//etc/passwd", "/_publish/units/en/doc.json",
+         "/_publish/units/en-x/doc.json", "/_publish/units/../../" + SECRET, "/_publish/events", "/.git/config",
+         "/en/.hidden", "*", "http://evil.example/", "/" + "a" * 5000, "/\u202e", "/%ff%fe", "/en/doc.html?x=1#y"]
+HOSTS = ["127.0.0.1:{port}", "localhost:{port}", "evil.example", "evil.example:{port}", "", "127.0.0.1:{port}, evil",
+         "127.0.0.1:{port}\r\nX: y", "[::1]:{port}", "localhost.:{port}", "\u0131ocalhost:{port}", None]
+
+
+@given(st.sampled_from(METHODS), st.sampled_from(PATHS), st.sampled_from(HOSTS),
+       st.lists(st.sampled_from(["X-A: b", "Content-Length: 5", "Content-Length: -1", "Transfer-Encoding: chunked",
+                                 "Range: bytes=0-1", "Connection: keep-alive", "Y: " + "z" * 70_000, "bad header"]),
+                max_size=3),
+       st.sampled_from(["HTTP/1.1", "HTTP/1.0", "HTTP/0.9", "HTTP/9.9", ""]), st.booleans())
+def fuzz_serve(method, path, host, headers, version, half):
+    import socket
+    port = _server()
+    own_host = host is not None and host.split(",")[0].split("\r")[0] in (f"127.0.0.1:{port}", f"localhost:{port}",
+                                                                           f"[::1]:{port}")
+    lines = [f"{method} {path} {version}".rstrip()]
+    if host is not None:
+        lines.append("Host: " + host.format(port=port))
+    lines += headers
+    raw = "\r\n".join(lines).encode("utf-8", "surrogateescape") + (b"" if half else b"\r\n\r\n")
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(raw)
+        answer = b""
+        try:
+            while len(answer) < 1_000_000:
+                chunk = sock.recv(65536)
+                if not chunk:
+                    break
+                answer += chunk
+                if b"/_publish/events" in path.encode() and b"\r\n\r\n" in answer:
+                    break  # an event stream stays open: its head is the answer
+        except socket.timeout:
+            raise AssertionError(f"no answer in 10 s to {raw[:200]!r}") from None
+    status = answer[9:12] if answer.startswith(b"HTTP/") else b""
+    assert status != b"500", answer[:300]
+    assert SECRET_TEXT.encode() not in answer, raw[:200]
+    if status == b"200" and not own_host:
+        raise AssertionError(f"200 for a foreign Host: {raw[:200]!r}")
+
+
 TARGETS = {
     "po": [fuzz_po],
     "source": [fuzz_source, fuzz_encodings],
     "pipeline": [fuzz_pipeline_documents, fuzz_pipeline_noise],
     "translation": [fuzz_translation],
+    "patterns": [fuzz_patterns],
+    "serve": [fuzz_serve],
 }
 
 
