@@ -129,19 +129,41 @@ def status(ctx, as_json, as_html, documents):
         click.echo(json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=2))
         return
     from rich.console import Console
-    from rich.table import Table
-    from rich.progress_bar import ProgressBar
-    table = Table(title="Translation status", show_lines=False)
-    for col in ("document", "language", "units", "translated", "fuzzy", "untranslated", "words", "progress"):
-        table.add_column(col, justify="right" if col not in ("document", "language", "progress") else "left")
-    for r in rows:
-        s = r.stats
-        table.add_row(r.document, r.language, str(s.units), str(s.translated), str(s.fuzzy), str(s.untranslated),
-                      f"{s.words_translated}/{s.words}",
-                      ProgressBar(total=max(s.units, 1), completed=s.translated, width=20))
-    Console().print(table)
+    console = Console()
+    console.print(_status_table(rows, console.width))
     for r in rows:
         click.echo(f"{r.document} {r.language}: {r.stats.percent:.1f}% translated")
+
+
+_STATUS_COLUMNS = ("document", "language", "units", "translated", "fuzzy", "untranslated", "words")
+_STATUS_GAP = 2     # spaces between columns
+_STATUS_BAR_MIN = len("progress")
+
+
+def _status_table(rows, width: int):
+    """The status table in ``width`` columns: no rules between columns, every
+    header whole (rich cut "translated" to "transla…" at 80 columns), and
+    the progress bar taking what is left, so a wide terminal gets a long bar
+    and a narrow one none (the percentages follow the table)."""
+    from rich import box
+    from rich.progress_bar import ProgressBar
+    from rich.table import Table
+    cells = [[r.document, r.language, str(r.stats.units), str(r.stats.translated), str(r.stats.fuzzy),
+              str(r.stats.untranslated), f"{r.stats.words_translated}/{r.stats.words}"] for r in rows]
+    widths = [max([len(name), *(len(c[i]) for c in cells)]) for i, name in enumerate(_STATUS_COLUMNS)]
+    left = width - sum(widths) - _STATUS_GAP * len(widths)
+    bar = left >= _STATUS_BAR_MIN
+    table = Table(title="Translation status", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
+                  padding=(0, _STATUS_GAP - 1, 0, 0), expand=bar)
+    for name, w in zip(_STATUS_COLUMNS, widths):
+        table.add_column(name, justify="left" if name in ("document", "language") else "right",
+                         min_width=w, no_wrap=name != "document", overflow="fold")
+    if bar:
+        table.add_column("progress", ratio=1, min_width=_STATUS_BAR_MIN)
+    for r, c in zip(rows, cells):
+        table.add_row(*c, *([ProgressBar(total=max(r.stats.units, 1), completed=r.stats.translated, width=None)]
+                            if bar else []))
+    return table
 
 
 @main.command()
