@@ -22,6 +22,11 @@ expects where those rules alone would cut wrongly:
   inside the sentence (``ما ... را``);
 * ``!`` ``?`` ``؟`` inside a «quotation» that opens in mid-sentence belong to
   the quotation — a title or a slogan: ``کتاب «چه باید کرد؟» نوشته لنین است``;
+* so do full stops, unless the quotation is long (more than
+  ``QUOTATION_SENTENCES`` sentences): ``می‌گوید «هنر چیزی نیست که می‌بینی.
+  هنر آن چیزی است…».`` is one sentence, whose translation keeps both marks;
+* an ellipsis before a closing bracket ends a list, not the sentence:
+  ``(ترک کار، اخراج و...) هیچ تاثیری``;
 * ``را`` never begins a sentence, so a cut before it is always wrong;
 * abbreviations written with inner dots (``e.g.``, ``U.S.``, ``ه.ش.``) are
   recognised without configuration;
@@ -51,6 +56,10 @@ _BRACKET_OPENERS = "«([{“‘‹"
 _PAUSES = ".…"          # runs made only of these are full stops or ellipses
 _NEVER_FIRST = {"را"}   # the object postposition always follows its noun
 _LIST_MARK = re.compile(r"[0-9۰-۹]{1,3}|الف|[IVXLC]{1,4}")
+# A quotation opening in mid-sentence of up to this many sentences stays in
+# its sentence; a longer one is cut like any text (a unit of a whole quoted
+# page would be too long to translate well).
+QUOTATION_SENTENCES = 2
 
 
 def mask_urls(text: str) -> str:
@@ -116,6 +125,7 @@ def boundaries(text: str, abbreviations: Iterable[str] = ()) -> list[int]:
     masked = mask_urls(text)
     quotes = _embedded_quotes(masked)
     cuts = []
+    quoted: dict[tuple[int, int], list[int]] = {}  # cuts inside each quotation, decided at the end
     for m in _BOUNDARY.finditer(masked):
         nxt = m.end()
         if nxt >= len(masked):
@@ -127,6 +137,8 @@ def boundaries(text: str, abbreviations: Iterable[str] = ()) -> list[int]:
             continue  # "(؟)", "(!)", "[…]", "«… ما": a mark, not an ending
         if before.isspace() and all(ch in _PAUSES for ch in run) and run != ".":
             continue  # "ما ... را": an ellipsis on its own is an omission
+        if run != "." and all(ch in _PAUSES for ch in run) and any(ch in ")]" for ch in m.group(2)):
+            continue  # "(ترک کار، اخراج و...) هیچ": the ellipsis ends a list in brackets
         if run == ".":
             if len(word) == 1 and word.isalpha():
                 continue  # an initial: ع. محمدی, J. Smith
@@ -147,8 +159,17 @@ def boundaries(text: str, abbreviations: Iterable[str] = ()) -> list[int]:
             continue
         if masked[nxt] in "،,;:؛" or _word_after(masked, nxt) in _NEVER_FIRST:
             continue
+        # a cut with the quotation going on after it (not the quotation's own
+        # last mark, «… میشویم.» سپس, which ends the sentence as before)
+        span = next(((s, e) for s, e in quotes if s < at and nxt < e), None)
+        if span is not None:
+            quoted.setdefault(span, []).append(nxt)
+            continue
         cuts.append(nxt)
-    return cuts
+    for inside in quoted.values():
+        if len(inside) + 1 > QUOTATION_SENTENCES:  # a long quotation: cut as any text
+            cuts.extend(inside)
+    return sorted(cuts)
 
 
 def split(text: str, abbreviations: Iterable[str] = ()) -> list[str]:
