@@ -38,6 +38,11 @@ class _Group(click.Group):
             ctx.exit(130)
 
 
+def _count(n: int, noun: str, plural: str | None = None) -> str:
+    """"1 output", "2 outputs": every summary line counts with this."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
+
+
 def _project(ctx):
     from . import config
     return config.load(ctx.obj["root"])
@@ -81,7 +86,8 @@ def update(ctx, verbose, keep_going, documents):
         click.echo("publish: another publish update is running in this project; waiting for it to end", err=True)
 
     for result in run(project, list(documents) or None, on_wait=waiting, keep_going=keep_going):
-        click.echo(f"{result.document}: {result.units} units, {result.entries} entries in the template")
+        click.echo(f"{result.document}: {_count(result.units, 'unit')}, "
+                   f"{_count(result.entries, 'entry', 'entries')} in the template")
         for notice in result.notices:
             click.echo(f"publish: {project.document(result.document).relsource}: notice: {notice}", err=True)
         for warning in result.warnings:
@@ -95,8 +101,7 @@ def update(ctx, verbose, keep_going, documents):
             for kind, why in (("normalisation", "only by normalisation"),
                               ("targets", "only in link or picture targets")):
                 if kinds.get(kind):
-                    n = kinds[kind]
-                    click.echo(f"  {path}: carried over {n} translation{'s' if n != 1 else ''} "
+                    click.echo(f"  {path}: carried over {_count(kinds[kind], 'translation')} "
                                f"whose source changed {why}")
         if result.normalized:
             totals: dict[str, int] = {}
@@ -190,15 +195,15 @@ def check(ctx, as_json, strict, languages, only, documents):
     findings = check_project(project, list(documents) or None, list(languages) or None, list(only) or None,
                              silenced_out=quiet)
     if quiet and not as_json:   # a reviewer must see how much translators turned off
-        click.echo(f"{len(quiet)} finding{'s' if len(quiet) != 1 else ''} silenced by translators' "
-                   f"comments and flags", err=True)
+        click.echo(f"{_count(len(quiet), 'finding')} silenced by translators' comments and flags", err=True)
     if as_json:
         click.echo(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
     else:
         for f in findings:
             click.echo(f"{f.path}:{f.line}: {f.severity}: [{f.check}] {f.message}")
         errors = sum(f.severity == "error" for f in findings)
-        click.echo(f"{len(findings)} findings ({errors} errors)" if findings else "no findings", err=True)
+        click.echo(f"{_count(len(findings), 'finding')} ({_count(errors, 'error')})" if findings else "no findings",
+                   err=True)
     if any(f.severity == "error" for f in findings) or (strict and findings):
         ctx.exit(1)
 
@@ -219,7 +224,7 @@ def glossary_cmd(ctx, tbx):
             click.echo(text, nl=False)
         else:
             write_atomic(tbx, text)
-            click.echo(f"wrote {tbx} ({len(terms)} terms)")
+            click.echo(f"wrote {tbx} ({_count(len(terms), 'term')})")
         return
     for t in sorted(terms, key=lambda t: t.line):
         targets = "; ".join(f"{l}: {v}" for l, v in t.targets.items())
@@ -283,10 +288,10 @@ def build(ctx, editions, formats, strict, quiet, verbose, force, jobs, keep_goin
     if not quiet:
         skipped = sum(not o.rendered for o in result.outputs)
         if skipped:
-            click.echo(f"nothing to do: {skipped} outputs up to date" if skipped == len(result.outputs)
-                       else f"{skipped} outputs up to date")
+            click.echo(f"nothing to do: {_count(skipped, 'output')} up to date" if skipped == len(result.outputs)
+                       else f"{_count(skipped, 'output')} up to date")
         for (doc, lang), p in sorted(result.progress.items()):
-            note = f"{doc} {lang}: {p.translated}/{p.units} units translated"
+            note = f"{doc} {lang}: {p.translated}/{_count(p.units, 'unit')} translated"
             if p.untranslated or p.fuzzy:
                 note += f"; {p.untranslated} untranslated and {p.fuzzy} fuzzy shown in the original"
             click.echo(note)
@@ -343,27 +348,36 @@ class _BuildView:
 
 
 @main.command("init")
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), required=False)
 @click.option("--title", help="The project's title (default: the folder's name).")
 @click.option("-s", "--source-language", "source", default="fa", show_default=True, help="The language of the sources.")
 @click.option("-l", "--language", "languages", multiple=True,
               help="A target language; repeatable (default: en).")
 @click.option("--force", is_flag=True, help="Write into a folder that has some of the files; keep those.")
-def init_cmd(directory, title, source, languages, force):
-    """Start a new project in DIRECTORY: publish.yml (with comments),
-    source/, translations/, .gitignore and a Makefile.
+@click.pass_context
+def init_cmd(ctx, directory, title, source, languages, force):
+    """Start a new project in DIRECTORY (default: the -C folder, else the
+    current one): publish.yml (with comments), source/, translations/,
+    .gitignore and a Makefile.
 
     `publish update && publish build` work in it at once; `publish import
     FILE` then brings in your first document in place of the example.
     """
+    import shlex
     from .scaffold import init, language_options
     # checked here too, to name the options; nothing is written before
     source, targets = language_options(source, tuple(languages) or ("en",),
                                        ("-s/--source-language", "-l/--language"))
+    directory = directory or ctx.obj["root"] or Path(".")
     result = init(directory, title, source, targets, force=force)
+    here = directory.resolve() == Path.cwd().resolve()
+    # the folder by its full name when it is this one: "wrote ./publish.yml"
+    # does not say where, and "cd ." is no step
+    click.echo(f"new project in {directory.resolve()}" + (" (this folder)" if here else ""))
     for name in result.written:
-        click.echo(f"  wrote {directory / name}")
-    click.echo(f"next: cd {directory} && publish import YOUR-DOCUMENT.docx && publish update && publish serve")
+        click.echo(f"  wrote {name if here else directory / name}")
+    steps = "publish import YOUR-DOCUMENT.docx && publish update && publish serve"
+    click.echo(f"next: {steps}" if here else f"next: cd {shlex.quote(str(directory))} && {steps}")
 
 
 @main.command("import")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import re
+import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -97,6 +98,7 @@ class Project:
     # the cover picture per language (a path under source/); none: a cover is set from the title
     cover: dict[str, str] = field(default_factory=dict)
     pdf_cover: bool = False          # the cover as the PDF's first page
+    figures_numbered: bool = False   # "Figure 1:" before each caption (assemble.figures)
     config_path: Path | None = None
 
     @property
@@ -464,6 +466,7 @@ _DOCUMENT = {"name": (_str, True), "source": (_str, True), "title": (_texts, Fal
 _NORMALIZE = {rule: (_bool, False) for rule in NORMALIZE_RULES + TYPOGRAPHY_RULES}
 _CATALOG = {"line_numbers": (_bool, False), "bugs_address": (_str, False)}
 _PDF = {"paper": (_choice(PAPER_SIZES), False), "pdf_ua": (_bool, False), "cover": (_bool, False)}
+_FIGURES = {"numbered": (_bool, False)}
 
 _SCHEMA: dict[str, tuple[Callable, bool]] = {
     "title": (_texts, True),
@@ -490,6 +493,7 @@ _SCHEMA: dict[str, tuple[Callable, bool]] = {
     "normalize": (_sub(_NORMALIZE), False),
     "catalog": (_sub(_CATALOG), False),
     "pdf": (_sub(_PDF), False),
+    "figures": (_sub(_FIGURES), False),
 }
 
 
@@ -508,11 +512,20 @@ def compose_yaml(path: Path, display: str) -> yaml.Node | None:
 
 
 def find_root(start: Path | None = None) -> Path:
+    """The project folder: ``start`` (the command line's -C) or the current
+    folder, or the nearest folder above it with a publish.yml.  The error
+    says what to do, since it is what a new user meets first."""
+    if start is not None and not Path(start).is_dir():
+        raise PublishError("no such folder" if not Path(start).exists() else "not a folder", path=str(start))
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         if (folder / CONFIG_NAME).is_file():
             return folder
-    raise PublishError(f"no {CONFIG_NAME} here or in any parent folder (run inside a publish project)")
+    if start is not None:
+        raise PublishError(f"no {CONFIG_NAME} in this folder or any folder above it; "
+                           f"`publish init {shlex.quote(str(start))}` starts a project there", path=str(start))
+    raise PublishError(f"no {CONFIG_NAME} in this folder ({here}) or any folder above it; `publish init` "
+                       f"starts a project here, and `publish -C DIR …` works on the project in DIR")
 
 
 def load(root: Path | None = None) -> Project:
@@ -579,6 +592,7 @@ def load(root: Path | None = None) -> Project:
         pdf_ua=pdf.get("pdf_ua", False),
         cover=data.get("cover", {}),
         pdf_cover=pdf.get("cover", False),
+        figures_numbered=data.get("figures", {}).get("numbered", False),
         date=data.get("date", ""),
         edition=data.get("edition", ""),
         identifier=data.get("identifier", ""),
