@@ -89,3 +89,41 @@ def test_counts_are_singular_for_one(make_project):
     assert result.exit_code == 0, result.output
     result = invoke(["-C", str(root), "build", "-e", "fa", "-f", "epub"])   # one output (a page has its cover too)
     assert "nothing to do: 1 output up to date" in result.output, result.output
+
+
+# --- shell completion of the project's names --------------------------------------------
+
+def complete(words: str, cwd: Path, monkeypatch) -> list[str]:
+    """What bash offers for ``words`` (the last one being completed), as the
+    script ``publish completion bash`` installs asks for it."""
+    monkeypatch.chdir(cwd)
+    args = words.split() + ([""] if words.endswith(" ") else [])
+    result = CliRunner(env={"_PUBLISH_COMPLETE": "bash_complete", "COMP_WORDS": " ".join(args),
+                            "COMP_CWORD": str(len(args) - 1)}).invoke(main, [], prog_name="publish")
+    assert result.exit_code == 0, result.output
+    return [line.split(",", 1)[1] for line in result.output.splitlines() if line]
+
+
+def test_completion_offers_documents_editions_and_formats(make_project, monkeypatch):
+    root = make_project()
+    (root / "source" / "fa" / "other.md").write_text("# دیگر\n", encoding="utf-8")
+    text = (root / "publish.yml").read_text(encoding="utf-8")
+    (root / "publish.yml").write_text(text.replace("    source: source/fa/doc.md\n",
+                                                   "    source: source/fa/doc.md\n"
+                                                   "  - name: other\n    source: source/fa/other.md\n"),
+                                      encoding="utf-8")
+    assert complete("publish build ", root, monkeypatch) == ["doc", "other"]
+    assert complete("publish status o", root, monkeypatch) == ["other"]
+    assert complete("publish update doc ", root, monkeypatch) == ["other"]      # not twice
+    assert complete("publish build -e ", root, monkeypatch) == ["fa", "en", "fa-en"]
+    assert complete("publish build -e fa -e f", root, monkeypatch) == ["fa-en"]
+    assert {"html", "epub", "pdf"} <= set(complete("publish build -f ", root, monkeypatch))
+    assert complete("publish check -l ", root, monkeypatch) == ["en"]
+    # the project named with -C, from anywhere
+    assert complete(f"publish -C {root} build -e fa-", root.parent, monkeypatch) == ["fa-en"]
+
+
+def test_completion_outside_a_project_offers_nothing_and_says_nothing(tmp_path, monkeypatch):
+    assert complete("publish build -e ", tmp_path, monkeypatch) == []
+    assert complete("publish build ", tmp_path, monkeypatch) == []
+    assert complete("publish -C /nonexistent status ", tmp_path, monkeypatch) == []

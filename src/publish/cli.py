@@ -38,6 +38,34 @@ class _Group(click.Group):
             ctx.exit(130)
 
 
+def _completer(names_of):
+    """A ``shell_complete`` callback offering the names ``names_of(project)``
+    lists in the project the command line names (-C) or the current folder
+    is in, less those already typed."""
+    def complete(ctx, param, incomplete):
+        from click.shell_completion import CompletionItem
+        from . import config
+        try:
+            project = config.load(ctx.find_root().params.get("root"))
+            names = list(names_of(project))
+        except Exception:   # outside a project, or a publish.yml half edited: a shell prints nothing
+            return []
+        typed = ctx.params.get(param.name) or ()
+        typed = typed if isinstance(typed, (list, tuple)) else (typed,)
+        return [CompletionItem(n) for n in names if n.startswith(incomplete) and n not in typed]
+    return complete
+
+
+def _edition_names(project):
+    from .build import edition_languages
+    return edition_languages(project)
+
+
+_DOCUMENTS = _completer(lambda project: [d.name for d in project.documents])
+_EDITIONS = _completer(_edition_names)
+_LANGUAGES = _completer(lambda project: project.target_languages)
+
+
 def _count(n: int, noun: str, plural: str | None = None) -> str:
     """"1 output", "2 outputs": every summary line counts with this."""
     return f"{n} {noun if n == 1 else plural or noun + 's'}"
@@ -69,7 +97,7 @@ def main(ctx, root, debug):
 @click.option("-v", "--verbose", is_flag=True, help="Report what normalisation changed, line by line.")
 @click.option("--keep-going", is_flag=True,
               help="A picture that cannot be found is a warning, not an error.")
-@click.argument("documents", nargs=-1)
+@click.argument("documents", nargs=-1, shell_complete=_DOCUMENTS)
 @click.pass_context
 def update(ctx, verbose, keep_going, documents):
     """Extract units from the sources and update the catalogs.
@@ -119,7 +147,7 @@ def update(ctx, verbose, keep_going, documents):
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.option("--html", "as_html", is_flag=True,
               help="Also write build/status.html: progress bars and a map of each document by unit state.")
-@click.argument("documents", nargs=-1)
+@click.argument("documents", nargs=-1, shell_complete=_DOCUMENTS)
 @click.pass_context
 def status(ctx, as_json, as_html, documents):
     """Translation progress per document and language."""
@@ -174,9 +202,10 @@ def _status_table(rows, width: int):
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable findings.")
 @click.option("--strict", is_flag=True, help="Exit 1 on any finding, warnings included.")
-@click.option("-l", "--language", "languages", multiple=True, help="Only this target language; repeatable.")
+@click.option("-l", "--language", "languages", multiple=True, shell_complete=_LANGUAGES,
+              help="Only this target language; repeatable.")
 @click.option("-c", "--check", "only", multiple=True, help="Only this check; repeatable.")
-@click.argument("documents", nargs=-1)
+@click.argument("documents", nargs=-1, shell_complete=_DOCUMENTS)
 @click.pass_context
 def check(ctx, as_json, strict, languages, only, documents):
     """Check translations: numbers, glossary, markup, leftover script, …
@@ -232,7 +261,8 @@ def glossary_cmd(ctx, tbx):
 
 
 @main.command()
-@click.option("-e", "--edition", "editions", multiple=True, help="Only this edition (fa, en, fa-en …); repeatable.")
+@click.option("-e", "--edition", "editions", multiple=True, shell_complete=_EDITIONS,
+              help="Only this edition (fa, en, fa-en …); repeatable.")
 @click.option("-f", "--format", "formats", multiple=True, type=click.Choice(FORMATS),
               help="Only this format; repeatable.")
 @click.option("--strict", is_flag=True, help="Fail if any unit is untranslated or fuzzy.")
@@ -243,7 +273,7 @@ def glossary_cmd(ctx, tbx):
               help="Outputs rendered at once (default: one per core).")
 @click.option("--keep-going", is_flag=True,
               help="Build even when a picture cannot be found: its description is shown, marked.")
-@click.argument("documents", nargs=-1)
+@click.argument("documents", nargs=-1, shell_complete=_DOCUMENTS)
 @click.pass_context
 def build(ctx, editions, formats, strict, quiet, verbose, force, jobs, keep_going, documents):
     """Assemble the editions into build/<edition>/<document>.<format>.

@@ -517,7 +517,7 @@ def find_root(start: Path | None = None) -> Path:
     says what to do, since it is what a new user meets first."""
     if start is not None and not Path(start).is_dir():
         raise PublishError("no such folder" if not Path(start).exists() else "not a folder", path=str(start))
-    here = (start or Path.cwd()).resolve()
+    here = Path(start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         if (folder / CONFIG_NAME).is_file():
             return folder
