@@ -119,6 +119,7 @@ def test_completion_offers_documents_editions_and_formats(make_project, monkeypa
     assert complete("publish build -e fa -e f", root, monkeypatch) == ["fa-en"]
     assert {"html", "epub", "pdf"} <= set(complete("publish build -f ", root, monkeypatch))
     assert complete("publish check -l ", root, monkeypatch) == ["en"]
+    assert set(complete("publish check -c punct", root, monkeypatch)) == {"punctuation", "punctuation-script"}
     # the project named with -C, from anywhere
     assert complete(f"publish -C {root} build -e fa-", root.parent, monkeypatch) == ["fa-en"]
 

@@ -66,6 +66,12 @@ _EDITIONS = _completer(_edition_names)
 _LANGUAGES = _completer(lambda project: project.target_languages)
 
 
+def _check_names(ctx, param, incomplete):
+    from click.shell_completion import CompletionItem
+    from .check import CHECKS
+    return [CompletionItem(n) for n in CHECKS if n.startswith(incomplete)]
+
+
 def _count(n: int, noun: str, plural: str | None = None) -> str:
     """"1 output", "2 outputs": every summary line counts with this."""
     return f"{n} {noun if n == 1 else plural or noun + 's'}"
@@ -204,7 +210,8 @@ def _status_table(rows, width: int):
 @click.option("--strict", is_flag=True, help="Exit 1 on any finding, warnings included.")
 @click.option("-l", "--language", "languages", multiple=True, shell_complete=_LANGUAGES,
               help="Only this target language; repeatable.")
-@click.option("-c", "--check", "only", multiple=True, help="Only this check; repeatable.")
+@click.option("-c", "--check", "only", multiple=True, shell_complete=_check_names,
+              help="Only this check; repeatable.")
 @click.argument("documents", nargs=-1, shell_complete=_DOCUMENTS)
 @click.pass_context
 def check(ctx, as_json, strict, languages, only, documents):
