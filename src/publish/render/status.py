@@ -197,7 +197,8 @@ def section(s: LanguageStatus, source_lang: str) -> str:
         cls = " heading" if p[0].kind == "heading" else ""
         cells = "".join(f'<i class="{u.state}" title="{_e(_unit_title(s, u))}"></i>' for u in p)
         paras.append(f'<span class="para{cls}">{cells}</span>')
-    words = f"{s.stats.words_translated} of {s.stats.words} words" if s.stats.words else ""
+    words = (f"{s.stats.words_translated} of {s.stats.words} word{'s' if s.stats.words != 1 else ''}"
+             if s.stats.words else "")
     revised = f' · catalog revised {_e(s.revised)}' if s.revised and not s.revised.startswith("YEAR") else ""
     return (f'<section class="doc" id="{_e(s.document)}-{_e(s.language)}">\n'
             f'<h2><bdi lang="{_e(source_lang)}">{_e(s.title)}</bdi> '
