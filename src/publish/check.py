@@ -780,14 +780,14 @@ _MARKUP_NAMES = {"strong": "bold spans (**…**)", "emph": "italic spans (*…*)
 
 @checker("markup")
 def markup(source: str, target: str, ctx: Context) -> Iterator[str]:
-    """Inline Markdown kept: bold, italics, code, links, footnote refs, spans.
+    """Inline Markdown kept: code, links, footnote refs, spans.
 
-    Compared: the number of bold, italic and code spans, the link (and image)
-    targets, the footnote references and bracketed spans ([…]{.smallcaps})."""
+    Compared: the number of code spans, the link (and image) targets, the
+    footnote references and bracketed spans ([…]{.smallcaps}).  Emphasis is
+    the ``emphasis`` check's: a warning, as the translator may be right."""
     s, t = _markup(source), _markup(target)
-    for key in ("strong", "emph", "code"):
-        if s[key] != t[key]:
-            yield f"the source has {s[key]} {_MARKUP_NAMES[key]}, the translation {t[key]}"
+    if s["code"] != t["code"]:
+        yield f"the source has {s['code']} {_MARKUP_NAMES['code']}, the translation {t['code']}"
     yield from _differences(s["links"], t["links"],
                             lambda u: f"the translation has no link to {u}",
                             lambda u: f"the translation has a link to {u} that the source does not")
@@ -802,6 +802,40 @@ def markup(source: str, target: str, ctx: Context) -> Iterator[str]:
                             lambda a: f"the translation has no span {a}",
                             lambda a: f"the translation has a span {a} that the source does not",
                             show=lambda a: "[…]{" + a + "}")
+
+
+@checker("emphasis", severity="warning")
+def emphasis(source: str, target: str, ctx: Context) -> Iterator[str]:
+    """Bold and italic spans, counted.  A warning, not an error: English
+    italicises a transliterated word or a title the Persian sets plain, and
+    one bold phrase may become two; the translator decides."""
+    s, t = _markup(source), _markup(target)
+    for key in ("strong", "emph"):
+        if s[key] != t[key]:
+            yield f"the source has {s[key]} {_MARKUP_NAMES[key]}, the translation {t[key]}"
+
+
+# An HTML tag or comment: "<" and a name, then attributes up to ">" (no "<"
+# or ">" inside, so the scan cannot run on), or "<!--".  Autolinks
+# (<https://…>) and addresses (<a@b.org>) have ":" or "@" after the name.
+_HTML_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*+)(?=[\s/>])[^<>]*+>|<!--")
+
+
+def html_tags(text: str) -> Counter:
+    return Counter(m.group(2).lower() if m.group(2) else "!--" for m in _HTML_TAG.finditer(_strip_code(text)))
+
+
+@checker("html")
+def raw_html(source: str, target: str, ctx: Context) -> Iterator[str]:
+    """Raw HTML in a translation.  A translation is Markdown text only: a tag
+    is printed as the characters it is (``<b>`` shows as "<b>"), never
+    applied, so it is always a mistake; a safety check, it cannot be
+    silenced (``UNSILENCEABLE``).  Tags the source itself shows are fine."""
+    extra = html_tags(target) - html_tags(source)
+    if extra:
+        names = _names(f"<{n}>" if n != "!--" else "<!--" for n in sorted(extra))
+        yield (f"the translation has HTML {names}, which is printed as text, not applied: "
+               "write Markdown instead (**bold**, *italics*, [text](https://…))")
 
 
 def _differences(source: Counter, target: Counter, missing, extra, show=_quote) -> Iterator[str]:

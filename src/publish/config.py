@@ -25,6 +25,11 @@ NORMALIZE_RULES = ("arabic_letters", "presentation_forms", "tatweel", "zwnj", "s
 # Persian typography (publish.typography): off unless publish.yml turns one on
 TYPOGRAPHY_RULES = ("zwnj_prefixes", "zwnj_suffixes", "persian_digits", "ellipsis")
 PAPER_SIZES = ("A5", "A4", "Letter")
+# print: where a note's number starts again at 1; where a link's address is
+# printed; how Persian, which has no italic, is emphasised (render/notes.py, print.css)
+FOOTNOTE_NUMBERING = ("page", "chapter", "document")
+LINK_ADDRESSES = ("footnote", "inline", "none")
+PERSIAN_EMPHASIS = ("bold", "weight")
 SEGMENTATIONS = ("sentence", "paragraph")
 
 
@@ -98,6 +103,9 @@ class Project:
     # the cover picture per language (a path under source/); none: a cover is set from the title
     cover: dict[str, str] = field(default_factory=dict)
     pdf_cover: bool = False          # the cover as the PDF's first page
+    pdf_footnotes: str = "page"      # notes numbered from 1 on each page, chapter or in the document
+    pdf_link_addresses: str = "footnote"   # a link's address in a note, after its words, or not printed
+    pdf_persian_emphasis: str = "bold"     # bold, or a semibold ("weight") where the font has one
     figures_numbered: bool = False   # "Figure 1:" before each caption (assemble.figures)
     config_path: Path | None = None
 
@@ -465,7 +473,9 @@ _DOCUMENT = {"name": (_str, True), "source": (_str, True), "title": (_texts, Fal
              "cover": (_cover, False)}
 _NORMALIZE = {rule: (_bool, False) for rule in NORMALIZE_RULES + TYPOGRAPHY_RULES}
 _CATALOG = {"line_numbers": (_bool, False), "bugs_address": (_str, False)}
-_PDF = {"paper": (_choice(PAPER_SIZES), False), "pdf_ua": (_bool, False), "cover": (_bool, False)}
+_PDF = {"paper": (_choice(PAPER_SIZES), False), "pdf_ua": (_bool, False), "cover": (_bool, False),
+        "footnotes": (_choice(FOOTNOTE_NUMBERING), False), "link_addresses": (_choice(LINK_ADDRESSES), False),
+        "persian_emphasis": (_choice(PERSIAN_EMPHASIS), False)}
 _FIGURES = {"numbered": (_bool, False)}
 
 _SCHEMA: dict[str, tuple[Callable, bool]] = {
@@ -592,6 +602,9 @@ def load(root: Path | None = None) -> Project:
         pdf_ua=pdf.get("pdf_ua", False),
         cover=data.get("cover", {}),
         pdf_cover=pdf.get("cover", False),
+        pdf_footnotes=pdf.get("footnotes", "page"),
+        pdf_link_addresses=pdf.get("link_addresses", "footnote"),
+        pdf_persian_emphasis=pdf.get("persian_emphasis", "bold"),
         figures_numbered=data.get("figures", {}).get("numbered", False),
         date=data.get("date", ""),
         edition=data.get("edition", ""),

@@ -86,6 +86,9 @@ pdf:
   paper: A5                        # A5 | A4 | Letter
   pdf_ua: false                    # true: PDF/UA-1 (tagged, accessible)
   cover: false                     # true: the cover is the PDF's first page
+  # footnotes: page               # notes numbered from 1 on each page | chapter | document
+  # link_addresses: footnote       # a link's address printed in a note | inline (after its words) | none
+  # persian_emphasis: bold         # Persian has no italic: bold | weight (a semibold, where the font has one)
 """
 
 # A starter text, so that the first build has something to show; `publish

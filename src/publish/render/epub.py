@@ -13,7 +13,7 @@ from ..assemble import Assembled, direction, to_json
 from .. import metadata
 from ..errors import PublishError
 from ..source import pandoc_path
-from . import STYLES, TEMPLATES, landmarks
+from . import STYLES, TEMPLATES, landmarks, notes
 from .fonts import family, font_file, script_css
 from .labels import colophon_lines, label, text_date
 
@@ -223,5 +223,33 @@ def write(a: Assembled, target: Path, cover=None) -> bytes:
         if proc.returncode != 0:
             err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
             raise PublishError(f"pandoc could not write the EPUB: {err[-1] if err else proc.returncode}", path=str(target))
-        # pandoc's landmarks are English in every book, and lack the start of the text
-        return landmarks.mend(out.read_bytes(), a.edition.lang)
+        # pandoc's landmarks are English in every book, and lack the start of the text;
+        # its notes are numbered across both columns of the parallel text, in Latin digits
+        return landmarks.mend(_mend_notes(out.read_bytes(), a.edition.lang), a.edition.lang)
+
+
+def _mend_notes(epub: bytes, lang: str) -> bytes:
+    """``epub`` with its notes numbered per language, in the language's
+    digits (render/notes.py); every other entry copied as it is, with its
+    name, order, date and compression, so the same book gives the same bytes."""
+    import io
+    import zipfile
+    with zipfile.ZipFile(io.BytesIO(epub)) as book:
+        chapters = sorted((int(m.group(1)), n) for n in book.namelist() if (m := landmarks.CHAPTER.fullmatch(n)))
+        names = [n for _, n in chapters]
+        texts = [book.read(n).decode("utf-8") for n in names]
+        changed = {n: new for n, new, old in zip(names, notes.epub(texts, lang), texts) if new != old}
+        if not changed:
+            return epub
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as mended:
+            for info in book.infolist():
+                data = changed[info.filename].encode("utf-8") if info.filename in changed else book.read(info)
+                mended.writestr(info, data, compress_type=info.compress_type)
+        return out.getvalue()
+
+
+def render(a, project) -> bytes:
+    """The EPUB of an edition (the ``epub`` entry of ``render.FORMATS``)."""
+    from .cover import image
+    return write(a, project.build_dir / a.edition.name / f"{a.document.name}.epub", cover=image(a, project))

@@ -13,6 +13,7 @@ from ..tree import stringify
 from . import STYLES, TEMPLATES
 from .fonts import family, script_css
 from .labels import colophon_lines, label, text_date
+from . import notes
 
 _e = html.escape
 
@@ -112,6 +113,13 @@ def colophon(a: Assembled) -> str:
     return '<footer class="colophon" role="contentinfo">\n' + "\n".join(lines) + "\n</footer>"
 
 
+def _notes(body: str, a: Assembled, medium: str, links: str) -> str:
+    """pandoc's endnotes as the medium wants them (render/notes.py)."""
+    if medium == "print":
+        return notes.for_print(body, a.edition.lang, links)
+    return notes.screen(body, a.edition.lang, a.edition.bilingual)
+
+
 def _lang_attrs(lang: str | None = None) -> str:
     return f' lang="{lang}" dir="{direction(lang)}"' if lang else ""
 
@@ -120,9 +128,10 @@ def _lang_attrs(lang: str | None = None) -> str:
 _COUNTERS = {"۰۱۲۳۴۵۶۷۸۹": "persian", "٠١٢٣٤٥٦٧٨٩": "arabic-indic"}
 
 
-def css(a: Assembled, medium: str, paper: str = "A5") -> str:
+def css(a: Assembled, medium: str, paper: str = "A5", emphasis: str = "bold") -> str:
     """The stylesheet for an edition: shared rules, the medium's, and a
-    little per-edition text (running head, page-number digits)."""
+    little per-edition text (running head, page-number digits, how print
+    emphasises Persian: ``emphasis``, pdf.persian_emphasis)."""
     parts = [(STYLES / "base.css").read_text(encoding="utf-8")]
     if medium == "print":
         title = a.meta["edition-title"].replace("\\", "\\\\").replace('"', '\\"')
@@ -138,6 +147,8 @@ def css(a: Assembled, medium: str, paper: str = "A5") -> str:
                      .replace("__PAPER__", paper).replace("__TITLE__", title).replace("__COUNTER__", counter)
                      .replace("__TITLE_FONT__", ", ".join(f'"{f}"' for f in fonts) + ", serif")
                      .replace("__TITLE_DIR__", direction(in_lang)))
+        if emphasis == "weight":   # a semibold where the family has one; else its nearest, the bold
+            parts.append("em:lang(fa), i:lang(fa), cite:lang(fa), dfn:lang(fa) { font-weight: 600; }")
     else:
         parts.append((STYLES / "screen.css").read_text(encoding="utf-8"))
     return script_css("\n".join(parts), a.edition.languages)
@@ -176,19 +187,20 @@ def meta_tags(m: dict[str, str], medium: str = "screen") -> str:
 
 
 def page(a: Assembled, medium: str = "screen", paper: str = "A5", *, head: str = "", editions: str = "",
-         cover: str = "") -> str:
+         cover: str = "", links: str = "footnote", emphasis: str = "bold") -> str:
     """The page of an edition; ``head`` and ``editions`` are its links to the
     other editions (render.siblings), ``cover`` the print page's first page
-    (render.cover)."""
+    (render.cover); ``links`` and ``emphasis`` say how print shows a link's
+    address and Persian emphasis (pdf.link_addresses, pdf.persian_emphasis)."""
     template = string.Template((TEMPLATES / "page.html").read_text(encoding="utf-8"))
     m = a.meta
     return template.substitute(
         lang=_e(m["lang"]), dir=m["dir"],
         title_text=_e(m["edition-title"]), title_attrs=_lang_attrs(m.get("edition-title-lang")),
         meta_tags=meta_tags(m, medium), version=__version__, date=_e(m["date"]),
-        css=css(a, medium, paper), edition_class=f"edition-{_e(a.edition.name)}" + (" bilingual" if a.edition.bilingual else ""),
+        css=css(a, medium, paper, emphasis), edition_class=f"edition-{_e(a.edition.name)}" + (" bilingual" if a.edition.bilingual else ""),
         titlepage=titlepage(a), toc=toc(a),
-        body=body_html(a, f"{a.document.name} ({a.edition.name})"),
+        body=_notes(body_html(a, f"{a.document.name} ({a.edition.name})"), a, medium, links),
         colophon=colophon(a),
         script=_SCRIPT if (a.edition.bilingual and medium == "screen") else "",
         sibling_links=head, editions_nav=editions + "\n" if editions else "", cover=cover + "\n" if cover else "",

@@ -20,7 +20,7 @@ from .labels import label
 _PANDOC = {"titlepage": ("Title Page", "landmark_titlepage"), "cover": ("Cover", "landmark_cover"),
            "toc": ("Table of Contents", "contents")}
 _LANDMARKS = re.compile(r'(<nav epub:type="landmarks"[^>]*>.*?)(\s*</ol>\s*</nav>)', re.S)
-_CHAPTER = re.compile(r"(?:.*/)?text/ch(\d+)\.xhtml")
+CHAPTER = re.compile(r"(?:.*/)?text/ch(\d+)\.xhtml")
 
 
 def mend(epub: bytes, lang: str) -> bytes:
@@ -62,7 +62,7 @@ def landmarks(nav: str, lang: str, body: str | None) -> str:
 def _first_chapter(names: list[str], nav_name: str) -> str | None:
     """The first of pandoc's chapter files (text/ch001.xhtml), relative to
     the navigation document."""
-    chapters = sorted((int(m.group(1)), n) for n in names if (m := _CHAPTER.fullmatch(n)))
+    chapters = sorted((int(m.group(1)), n) for n in names if (m := CHAPTER.fullmatch(n)))
     if not chapters:
         return None
     folder = nav_name.rpartition("/")[0]

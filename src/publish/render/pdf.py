@@ -12,6 +12,7 @@ from ..errors import PublishError
 from . import STYLES
 from .fonts import require
 from .html import page
+from . import notes
 
 
 def _fetcher_class():
@@ -44,8 +45,11 @@ def _import_weasyprint():
         import weasyprint  # noqa: F401
 
 
-def write(a: Assembled, project_root: Path, paper: str = "A5", pdf_ua: bool = False, cover: str = "") -> bytes:
-    """The PDF of an edition; ``cover``, when given, is its first page (render.cover.print_page)."""
+def write(a: Assembled, project_root: Path, paper: str = "A5", pdf_ua: bool = False, cover: str = "", *,
+          footnotes: str = "page", links: str = "footnote", emphasis: str = "bold") -> bytes:
+    """The PDF of an edition; ``cover``, when given, is its first page (render.cover.print_page);
+    ``footnotes``, ``links`` and ``emphasis`` are pdf.footnotes, pdf.link_addresses and
+    pdf.persian_emphasis."""
     import threading
     require(a.edition.languages)
     # WeasyPrint's import (half a second) goes on while pandoc writes the
@@ -53,7 +57,7 @@ def write(a: Assembled, project_root: Path, paper: str = "A5", pdf_ua: bool = Fa
     loading = threading.Thread(target=_import_weasyprint)
     loading.start()
     try:
-        html = page(a, medium="print", paper=paper, cover=cover)
+        html = page(a, medium="print", paper=paper, cover=cover, links=links, emphasis=emphasis)
     finally:
         loading.join()
     from weasyprint import HTML
@@ -64,9 +68,20 @@ def write(a: Assembled, project_root: Path, paper: str = "A5", pdf_ua: bool = Fa
     if pdf_ua:
         options["pdf_variant"] = "pdf/ua-1"
     try:
-        doc = HTML(string=html, base_url=str(STYLES) + "/", url_fetcher=Fetcher([STYLES, project_root / "source"]))
+        fetcher = Fetcher([STYLES, project_root / "source"])
+        # numbered per page, the notes need a layout before their numbers are known (render/notes.py)
+        doc = notes.lay_out(html, lambda text: HTML(string=text, base_url=str(STYLES) + "/",
+                                                    url_fetcher=fetcher).render(**options), footnotes)
         return doc.write_pdf(**options)
     except PublishError:
         raise
     except Exception as exc:  # WeasyPrint raises many kinds; the user needs one line
         raise PublishError(f"WeasyPrint could not render the PDF: {type(exc).__name__}: {exc}") from None
+
+
+def render(a: Assembled, project) -> bytes:
+    """The PDF of an edition (the ``pdf`` entry of ``render.FORMATS``)."""
+    from .cover import print_page
+    return write(a, project.root, project.paper, project.pdf_ua,
+                 cover=print_page(a, project) if project.pdf_cover else "", footnotes=project.pdf_footnotes,
+                 links=project.pdf_link_addresses, emphasis=project.pdf_persian_emphasis)
