@@ -126,15 +126,29 @@ def digits(text: str, lang: str) -> str:
     return text.translate(str.maketrans("0123456789", table)) if table != "0123456789" else text
 
 
+# The Solar Hijri months as Afghanistan names them (Dari); Iran's come with jdatetime
+_AFGHAN_MONTHS = ("حمل", "ثور", "جوزا", "سرطان", "اسد", "سنبله", "میزان", "عقرب", "قوس", "جدی", "دلو", "حوت")
+
+
 def long_date(iso: str, lang: str) -> str:
-    """A date as the language writes it, from Babel (Gregorian calendar)."""
+    """A date as the language writes it: Babel's (Gregorian) for most; in
+    Persian the Solar Hijri date a Persian reader dates by, with the Gregorian
+    date beside it (۹ آذر ۱۴۰۵ (۳۰ نوامبر ۲۰۲۶)).  Babel knows only the
+    Gregorian calendar: the conversion is jdatetime's."""
     import datetime as dt
     from babel.dates import format_date
     try:
         day = dt.date.fromisoformat(iso)
     except ValueError:
         return iso
-    return digits(format_date(day, format="long", locale=languages.parse(lang).locale), lang)
+    language = languages.parse(lang)
+    gregorian = digits(format_date(day, format="long", locale=language.locale), lang)
+    if language.locale.language != "fa":
+        return gregorian
+    import jdatetime
+    solar = jdatetime.date.fromgregorian(date=day)
+    months = _AFGHAN_MONTHS if language.locale.territory == "AF" else jdatetime.date.j_months_fa
+    return digits(f"{solar.day} {months[solar.month - 1]} {solar.year}", lang) + f" ({gregorian})"
 
 
 def text_date(text: str, lang: str) -> str:
