@@ -124,8 +124,25 @@ def _prepare(msgstr: str) -> str:
 BATCH = 1000
 
 
-def parse_translations(texts: list[str]) -> list[list]:
-    """Inline trees for many translations, batched into few pandoc runs."""
+# English translations are parsed with pandoc's smart punctuation: "…" and
+# '…' become quotations (printed “…” ‘…’), it's → it’s, -- and --- dashes,
+# ... an ellipsis.  At assembly, never in the catalogs, so the translator's
+# text and the checks see what was typed.  Only English: pandoc prints “…”
+# whatever the language, which is wrong in German („…“) or French («…»), and
+# Persian keeps the «…» its translators type.
+SMART_LANGUAGES = ("en",)
+
+
+def smart_format(lang: str | None) -> str:
+    """The reader of a translation into ``lang``."""
+    if lang and languages.parse(lang).locale.language in SMART_LANGUAGES:
+        return TRANSLATION_FORMAT.replace("-smart", "+smart")
+    return TRANSLATION_FORMAT
+
+
+def parse_translations(texts: list[str], lang: str | None = None) -> list[list]:
+    """Inline trees for many translations (into ``lang``: see
+    ``smart_format``), batched into few pandoc runs."""
     if not texts:
         return []
     from collections import deque
@@ -135,6 +152,7 @@ def parse_translations(texts: list[str]) -> list[list]:
     # character, so a fixed one could shift text from one unit to the next).
     sep = _SEPARATOR + uuid.uuid4().hex
     starts = deque(range(0, len(prepared), BATCH))
+    fmt = smart_format(lang)
     parsed: list[list] = []
     with ThreadPoolExecutor(2) as pool:
         running = deque()
@@ -143,27 +161,29 @@ def parse_translations(texts: list[str]) -> list[list]:
             if starts:
                 i = starts.popleft()
                 group = prepared[i:i + BATCH]
-                running.append((i, group, pool.submit(_parse_or_none, f"\n\n{sep}\n\n".join(p or sep + sep for p in group))))
+                running.append((i, group, pool.submit(_parse_or_none, f"\n\n{sep}\n\n".join(p or sep + sep for p in group),
+                                                      fmt)))
 
         more(), more()
         while running:
             i, group, future = running.popleft()
             blocks = future.result()
             more()
-            parsed.extend(_read_batch(blocks, group, i, sep))
+            parsed.extend(_read_batch(blocks, group, i, sep, fmt))
     return parsed
 
 
-def _parse_or_none(joined: str) -> list | None:
+def _parse_or_none(joined: str, fmt: str = TRANSLATION_FORMAT) -> list | None:
     # How deep the batch nests is measured by the walks that read it
     # (_split_batch, _sanitise) rather than by a walk of its own.
     try:
-        return _parse(joined, measured=False)
+        return _parse(joined, measured=False, fmt=fmt)
     except _TooDeep:
         return None
 
 
-def _read_batch(blocks: list | None, group: list[str], first: int, sep: str) -> list[list]:
+def _read_batch(blocks: list | None, group: list[str], first: int, sep: str,
+                fmt: str = TRANSLATION_FORMAT) -> list[list]:
     if blocks is not None:
         try:
             groups = _split_batch(blocks, len(group), sep)
@@ -175,7 +195,7 @@ def _read_batch(blocks: list | None, group: list[str], first: int, sep: str) -> 
     parsed = []
     for k, p in enumerate(group):
         try:
-            parsed.append(_sanitise(_split_batch(_parse(p), 1, sep)[0]) if p else [])
+            parsed.append(_sanitise(_split_batch(_parse(p, fmt=fmt), 1, sep)[0]) if p else [])
         except _TooDeep:
             raise TranslationError(first + k, f"markup nested more than {MAX_DEPTH} deep") from None
     return parsed
@@ -193,11 +213,11 @@ class _TooDeep(Exception):
     pass
 
 
-def _parse(markdown: str, measured: bool = True) -> list:
+def _parse(markdown: str, measured: bool = True, fmt: str = TRANSLATION_FORMAT) -> list:
     """pandoc's blocks for ``markdown``; unless ``measured`` is False (the
     caller's walks measure it), refused when they nest deeper than
     MAX_DEPTH: our own walks recurse."""
-    out = run_pandoc(["-f", TRANSLATION_FORMAT, "-t", "json"], markdown, "translations")
+    out = run_pandoc(["-f", fmt, "-t", "json"], markdown, "translations")
     try:
         blocks = json.loads(out)["blocks"]
     except RecursionError:
@@ -455,7 +475,7 @@ class Translations:
         active = [e for e in po if not e.obsolete and e.msgid and e.msgstr and e.msgctxt is None]
         try:
             with no_gc():  # a tree of every translation, and no cycle in it
-                parsed = parse_translations([e.msgstr for e in active])
+                parsed = parse_translations([e.msgstr for e in active], lang)
         except TranslationError as exc:
             raise PublishError(exc.message, path=rel, line=active[exc.index].linenum) from None
         entries = {}
