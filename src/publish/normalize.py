@@ -49,10 +49,18 @@ def _presentation_forms(text: str) -> str:
     return _PRESENTATION.sub(lambda m: unicodedata.normalize("NFKC", m.group()).lstrip(" "), text)
 
 
+_ARABIC_DIGIT = re.compile("[\u0660-\u0669]")
+
+
 def _arabic_letters(text: str) -> str:
     # three replaces, not str.translate: translate builds the result one
     # character at a time for non-Latin text, about 100× slower here
-    return text.replace("\u064a", "\u06cc").replace("\u0643", "\u06a9").replace("\u0649", "\u06cc")
+    text = text.replace("\u064a", "\u06cc").replace("\u0643", "\u06a9").replace("\u0649", "\u06cc")
+    # Arabic-Indic digits ٠–٩ → Persian ۰–۹: one digit set in a Persian text.  Noto
+    # Naskh draws Persian ۶ with the glyph of Arabic ٦ (its Persian locl), so a
+    # PDF holding both gives that glyph one meaning in its text layer and a
+    # copied ۶ came out ٦ (issue 15)
+    return _ARABIC_DIGIT.sub(lambda m: chr(ord(m.group()) + 0x90), text) if _ARABIC_DIGIT.search(text) else text
 
 
 def _tatweel(text: str) -> str:
@@ -87,7 +95,7 @@ RULES = {
 
 DESCRIPTIONS = {
     "presentation_forms": "Arabic presentation forms → base letters",
-    "arabic_letters": "Arabic ي ك ى → Persian ی ک",
+    "arabic_letters": "Arabic ي ك ى ٤٥٦ → Persian ی ک ۴۵۶",
     "tatweel": "tatweel ـ inside words removed",
     "zwnj": "stray or doubled ZWNJ removed",
     "spaces": "runs of spaces collapsed, no-break spaces made plain",
@@ -100,7 +108,7 @@ DESCRIPTIONS = {
 # cost ~40 µs on a long line; most lines and most words need nothing).
 _ACTS_ON = {
     "presentation_forms": _PRESENTATION,
-    "arabic_letters": re.compile("[\u064a\u0643\u0649]"),
+    "arabic_letters": re.compile("[\u064a\u0643\u0649\u0660-\u0669]"),
     "tatweel": _TATWEEL_IN_WORD,
     "zwnj": re.compile(ZWNJ),
     "spaces": re.compile(f"{_SPACE_RUN.pattern}|{_ODD_SPACE.pattern}"),

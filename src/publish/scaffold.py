@@ -67,7 +67,7 @@ segmentation: sentence             # sentence | paragraph
 abbreviations: []                  # words after which a full stop does not end a sentence, e.g. [ج, ص, Dr]
 
 normalize:                         # Persian clean-up, each rule on by default
-  arabic_letters: true             # ي ك ى → ی ک
+  arabic_letters: true             # ي ك ى ٤٥٦ → ی ک ۴۵۶
   presentation_forms: true         # ﻙ ﯽ … → base letters
   tatweel: true                    # کـــار → کار
   zwnj: true                       # stray or doubled ZWNJ removed
