@@ -334,6 +334,24 @@ def test_check_project_reads_catalogs_and_glossary(project_dir):
 # --- the number reader -------------------------------------------------------------------
 
 SAME_NUMBERS = [
+    # as Persian writes them (issue 16)
+    ("موتور این موتورسیکلت ۷۰۰ سی سی است.", "The motorcycle's engine is 700 cc."),
+    ("حقوق ماهانه ۳ میلیون و ۸۰۰ هزار تومان است.", "The monthly wage is 3.8 million tomans."),
+    ("حقوق ماهانه ۳ میلیون و ۸۰۰ هزار تومان است.", "The monthly wage is 3,800,000 tomans."),
+    ("۲ هزار و ۵۰۰ نفر آمدند.", "2,500 people came."),
+    ("دو و نیم سال طول کشید.", "It took two and a half years."),
+    ("دو و نیم سال طول کشید.", "It took 2.5 years."),
+    ("یک چهارم کارگران زن هستند.", "A quarter of the workers are women."),
+    ("یک چهارم کارگران زن هستند.", "One quarter of the workers are women."),
+    ("سه چهارم کارگران زن هستند.", "Three quarters of the workers are women."),
+    ("دو سوم اعضا رای دادند.", "Two thirds of the members voted."),
+    ("تورم ۲۷٫۵ درصد بود.", "Inflation was 27.5 per cent."),
+    ("تورم ۲۷.۵ درصد بود.", "Inflation was 27.5%."),
+    ("در سال 1402 (2023–24) اعتصاب شد.", "In 1402 (2023–24) there was a strike."),
+    ("در سال ۱۴۰۲ اعتصاب شد.", "In 2023–24 there was a strike."),
+    ("در سال ۱۴۰۲ اعتصاب شد.", "In 2023 there was a strike."),
+    ("در سال‌های ۱۳۵۷-۵۸ انقلاب شد.", "In 1357–58 there was a revolution."),
+    ("این یک حزب سوم است.", "This is a third party."),
     ("۳۰۰ هزار یورو", "300,000 euros"),
     ("۳۰۰ هزار یورو", "300 thousand euros"),
     ("صد هزار نفر", "a hundred thousand people"),
@@ -362,6 +380,14 @@ SAME_NUMBERS = [
     ("[پیوند](https://example.com/2014/a) [^1]", "[link](https://example.com/2014/a) [^1]"),
 ]
 DIFFERENT_NUMBERS = [
+    # planted errors the Persian forms must still catch
+    ("حقوق ماهانه ۳ میلیون و ۸۰۰ هزار تومان است.", "The monthly wage is 3.7 million tomans."),
+    ("حقوق ماهانه ۳ میلیون و ۸۰۰ هزار تومان است.", "The monthly wage is 3 million tomans."),
+    ("دو و نیم سال طول کشید.", "It took three and a half years."),
+    ("یک چهارم کارگران زن هستند.", "A third of the workers are women."),
+    ("در سال ۱۴۰۲ اعتصاب شد.", "In 2026 there was a strike."),
+    ("در سال 1402 (2023–24) اعتصاب شد.", "In 1402 (2023–25) there was a strike."),
+    ("موتور این موتورسیکلت ۷۰۰ سی سی است.", "The motorcycle's engine is 800 cc."),
     ("۳۰۰ هزار یورو", "30,000 euros"),
     ("۳۰۰ هزار یورو", "300 euros"),
     ("هفت ماه", "six months"),

@@ -25,6 +25,7 @@ import re
 import statistics
 import unicodedata
 from collections import Counter
+from fractions import Fraction
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Callable, Iterable, Iterator
@@ -284,7 +285,16 @@ def _times(n: int) -> str:
 # * سی next to a Latin letter name (بی بی سی = BBC), and a number before
 #   شنبه (سه شنبه = Tuesday);
 # * numbers in URLs, inline code, placeholders and footnote refs, which the
-#   urls/markup/placeholders checks own.
+#   urls/markup/placeholders checks own;
+# * سی سی (cc, the unit: ۷۰۰ سی سی).
+#
+# And as Persian writes them (issue 16): a digit count joined to a multiplier
+# phrase by و is one number (۳ میلیون و ۸۰۰ هزار = 3.8 million); و نیم and
+# "and a half" add 0.5 (دو و نیم = 2.5); a count before a short ordinal is a
+# fraction (یک چهارم = a quarter of = one quarter, سه چهارم = three quarters);
+# an abbreviated range of years is read whole (2023–24 is 2023 and 2024); and
+# a Solar Hijri year matches the two Gregorian years it spans (۱۴۰۲ ↔ 2023,
+# 2024), so a translator may give the reader's calendar.
 #
 # Counting: a value written in digits must occur as often in both texts.  A
 # value written out in words may be merged or repeated by the translator
@@ -301,6 +311,12 @@ _NUMBER_TOKEN = re.compile(
     r"|(?P<word>[^\W\d_]+(?:\u200c[^\W\d_]+)*)"
 )
 _HARAKAT = re.compile("[\u064b-\u065f\u0670\u0640]")
+_RANGE_DASH = re.compile(r"\s*[-‐‑–/]\s*")
+_FA_HALF = "نیم"
+# the denominators of English fractions; the singular ones only after "one"/"a"
+_EN_FRACTIONS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fourth": 4,
+                 "fourths": 4, "fifth": 5, "fifths": 5, "sixth": 6, "sixths": 6, "seventh": 7, "sevenths": 7,
+                 "eighth": 8, "eighths": 8, "ninth": 9, "ninths": 9, "tenth": 10, "tenths": 10}
 
 _FA_CARDINALS = {
     "صفر": 0, "یک": 1, "دو": 2, "سه": 3, "چهار": 4, "پنج": 5, "شش": 6, "هفت": 7, "هشت": 8,
@@ -440,6 +456,7 @@ def numbers_in(text: str) -> list[tuple[Decimal, str]]:
             phrase = None
 
     vague_until = -1
+    joining = False   # a و after a multiplier phrase, before digits: ۳ میلیون و ۸۰۰ هزار
     i = 0
     while i < len(tokens):
         start, end, num, word = tokens[i]
@@ -447,9 +464,34 @@ def numbers_in(text: str) -> list[tuple[Decimal, str]]:
         prev = tokens[i - 1][3] if i > 0 else ""
         adjacent = phrase is not None and _JOIN_GAP.fullmatch(text[phrase.end:start]) is not None
         if num:
+            value = _decimal(num)
+            if joining:
+                joining = False
+                phrase.current, phrase.end = value, end
+                phrase.tokens += 1
+                i += 1
+                continue
+            if (phrase is not None and phrase.digits and phrase.tokens == 1 and len(num) == 2
+                    and 1000 <= phrase.current <= 2999 and phrase.current == int(phrase.current)
+                    and _RANGE_DASH.fullmatch(text[phrase.end:start])):
+                # 2023–24, ۱۴۰۲-۰۳: the second year of a range, written short
+                first = int(phrase.current)
+                value = Decimal(first // 100 * 100 + int(value))
+                value += 100 if value <= first else 0
             close()
-            phrase = _Phrase(current=_decimal(num), digits=True, tokens=1, end=end)
+            phrase = _Phrase(current=value, digits=True, tokens=1, end=end)
             i += 1
+            continue
+        fraction = _fraction(phrase, adjacent, word, nxt, tokens, i)
+        if fraction is not None:
+            phrase.current, phrase.closed, phrase.end = fraction, True, end
+            phrase.tokens += 1
+            i += 1
+            continue
+        if word == "a" and nxt in _EN_FRACTIONS and i + 2 < len(tokens) and tokens[i + 2][3] == "of":
+            close()  # "a third of", "a quarter of": a fraction; "a third party" is not
+            out.append((Decimal(1) / _EN_FRACTIONS[nxt], "words"))
+            i += 2
             continue
         kind, value = _classify(word, prev, nxt, tokens, i)
         if kind == "vague":
@@ -464,6 +506,20 @@ def numbers_in(text: str) -> list[tuple[Decimal, str]]:
             i += 1
             continue
         if kind is None:
+            if word in (_FA_CONNECTOR, _EN_CONNECTOR) and phrase is not None and adjacent and i + 1 < len(tokens):
+                # دو و نیم, "two and a half": a half more
+                if nxt == _FA_HALF or (nxt == "a" and i + 2 < len(tokens) and tokens[i + 2][3] == "half"):
+                    skip = 2 if nxt == _FA_HALF else 3
+                    phrase.current += Decimal("0.5")
+                    phrase.closed, phrase.end = True, tokens[i + skip - 1][1]
+                    i += skip
+                    continue
+                if (tokens[i + 1][2] and word == _FA_CONNECTOR and phrase.total > 0 and phrase.current == 0
+                        and not phrase.closed):
+                    joining = True  # ۳ میلیون و ۸۰۰ (هزار): the digits go on the same number
+                    phrase.end = end
+                    i += 1
+                    continue
             # a connector between two number words keeps the phrase open
             if (word in (_FA_CONNECTOR, _EN_CONNECTOR) and phrase is not None and adjacent
                     and i + 1 < len(tokens) and not tokens[i + 1][2]):
@@ -498,6 +554,28 @@ def numbers_in(text: str) -> list[tuple[Decimal, str]]:
     return out
 
 
+def _fraction(phrase: "_Phrase | None", adjacent: bool, word: str, nxt: str, tokens, i) -> Decimal | None:
+    """The value of a count and a denominator read as a fraction, when
+    ``word`` is the denominator of the small count in ``phrase``: یک چهارم,
+    سه چهارم, دو سوم (a short ordinal, never …مین: سومین is "third"), "one
+    quarter", "two thirds"."""
+    if phrase is None or not adjacent or phrase.digits or phrase.total or phrase.closed:
+        return None
+    count = phrase.current
+    if word in _EN_FRACTIONS:
+        den = _EN_FRACTIONS[word]
+        plural = word.endswith("s")
+        if not (0 < count < den and (plural == (count > 1))):
+            return None
+    elif word in _FA_ORDINALS and word.endswith("م") and not word.endswith("مین"):
+        den = _FA_ORDINALS[word]
+        if not (0 < count < den <= 10):
+            return None
+    else:
+        return None
+    return count / den
+
+
 def _classify(word: str, prev: str, nxt: str, tokens, i) -> tuple[str | None, int]:
     """("card"|"mult"|"ord"|"other"|"vague"|None, value) for one word."""
     if not word:
@@ -509,8 +587,8 @@ def _classify(word: str, prev: str, nxt: str, tokens, i) -> tuple[str | None, in
     if word in _CARDINALS:
         if nxt == "شنبه":                                     # سه شنبه: Tuesday
             return None, 0
-        if word == "سی" and (prev in _FA_LETTER_NAMES or nxt in _FA_LETTER_NAMES):
-            return None, 0                                     # بی بی سی: BBC
+        if word == "سی" and (prev in _FA_LETTER_NAMES or nxt in _FA_LETTER_NAMES or "سی" in (prev, nxt)):
+            return None, 0                                     # بی بی سی: BBC; ۷۰۰ سی سی: cc
         if word == "نه":
             in_phrase = prev == _FA_CONNECTOR and i >= 2 and _is_number_token(tokens[i - 2])
             if not (in_phrase or nxt in _FA_COUNTED):
@@ -531,6 +609,9 @@ def _is_number_token(token) -> bool:
 def _fmt(value: Decimal) -> str:
     if value == value.to_integral_value():
         return f"{int(value):,}"
+    fraction = Fraction(value).limit_denominator(12)
+    if fraction.denominator in (3, 6, 7, 9, 11, 12) and abs(Decimal(fraction.numerator) / fraction.denominator - value) < Decimal("1e-20"):
+        return f"{fraction.numerator}/{fraction.denominator}"  # a third, not 0.3333…
     return f"{value.normalize():f}"
 
 
@@ -572,12 +653,32 @@ def numbers(source: str, target: str, ctx: Context) -> Iterator[str]:
             t_lo, t_hi = td + min(tw, 1), td + tw
             if s_hi < t_lo or t_hi < s_lo:
                 differ.append(f"{_fmt(value)} occurs {_times(sd + sw)} in the source but {_times(td + tw)} in the translation")
+    # a Solar Hijri year given as the Gregorian years it spans, or back
+    missing_years = {m for m in missing if _other_calendar(m, tgt)}
+    extra_years = {e for e in extra if _other_calendar(e, src)}
+    missing = [m for m in missing if m not in missing_years]
+    extra = [e for e in extra if e not in extra_years]
     if missing:
         yield f"the source has {_names(missing)}, which the translation does not"
     if extra:
         yield f"the translation has {_names(extra)}, which the source does not"
     for d in differ:
         yield f"the number {d}"
+
+
+def _other_calendar(shown: str, values) -> bool:
+    """Whether the year ``shown`` (as _fmt wrote it) has its counterpart in
+    the other calendar among ``values``: a Solar Hijri year Y begins in March
+    of Y + 621 and ends in March of Y + 622."""
+    try:
+        year = int(shown.replace(",", ""))
+    except ValueError:
+        return False
+    if 1200 <= year <= 1500:
+        return Decimal(year + 621) in values or Decimal(year + 622) in values
+    if 1821 <= year <= 2122:
+        return Decimal(year - 621) in values or Decimal(year - 622) in values
+    return False
 
 
 # --- glossary ------------------------------------------------------------------------
