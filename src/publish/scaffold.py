@@ -145,9 +145,15 @@ GLOSSARY_TEMPLATE = """\
 # translations/glossary.yml — terms every translation must render the same way.
 # publish update writes the matching entries as hints (#. glossary:) into the
 # catalogs; publish check reports a translation that does not use them.
-#
-# - term: حزب
-#   en: party
+# A term is found with the endings Persian adds (سندیکا: سندیکای، سندیکاها،
+# سندیکایشان); its translation with the English plural and possessive.
+# Remove the # before an entry's lines to use it.
+terms:
+#  - term: حزب            # as the source writes it
+#    en: party            # one key per target language
+#    pos: noun            # optional: noun, verb, adjective, adverb, proper noun, phrase, other
+#    forms: [احزاب]       # optional: forms the endings do not make (a broken plural)
+#    note: the party that wrote the report, when not named   # optional: for translators
 """
 
 
