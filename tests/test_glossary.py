@@ -77,3 +77,11 @@ def test_the_init_glossary_is_valid_as_written_and_uncommented(tmp_path):
 
 def test_a_bare_list_of_terms_is_read(tmp_path):
     assert [t.term for t in _load(tmp_path, "- term: حزب\n  en: party\n")] == ["حزب"]
+
+
+@pytest.mark.parametrize("target, text", [("general assembly", "two general assemblies"), ("party", "the parties"),
+                                          ("party", "the party’s programme")])
+def test_an_english_term_in_y_takes_its_plural_in_ies(target, text):
+    from publish import check
+    assert check._target_pattern(target).search(text)
+    assert not check._target_pattern(target).search(text.replace(target[:-1], "x"))

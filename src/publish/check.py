@@ -716,6 +716,9 @@ def _target_pattern(target: str, pos: str = "") -> re.Pattern:
         suffix = rf"(?:{possessive}|s)?" if len(target.split()) == 1 else rf"(?:{possessive})?"
     else:
         suffix = rf"(?:e?s|{possessive}|e?d)?"
+        if re.search(r"[^aeiou\W]y$", target, re.I):  # assembly → assemblies, party → parties
+            body = body[:-1] + "(?:y|ie)"
+            suffix = rf"(?:s|{possessive}|d)?"
     prefix = r"(?:re|un|non[-‐]?)?" if target[:1].isalpha() and not name else ""
     return re.compile(rf"(?<![^\W_]){prefix}{body}{suffix}(?![^\W_])", re.I)
 
