@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from .errors import PublishError
-from .render import FORMATS
+from .render import NAMED as FORMATS
 
 
 class _Group(click.Group):

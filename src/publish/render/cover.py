@@ -551,3 +551,8 @@ def print_page(a, project: Project) -> str:
                      f'color: {accent if line.role == "publisher" else ink}">{html.escape(line.text)}</div>')
     parts.append("</section>")
     return "\n".join(parts)
+
+
+def render(a, project: Project) -> bytes:
+    """The page's social-card picture (the ``cover`` entry of ``render.FORMATS``)."""
+    return image(a, project).data

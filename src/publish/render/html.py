@@ -205,3 +205,9 @@ def page(a: Assembled, medium: str = "screen", paper: str = "A5", *, head: str =
         script=_SCRIPT if (a.edition.bilingual and medium == "screen") else "",
         sibling_links=head, editions_nav=editions + "\n" if editions else "", cover=cover + "\n" if cover else "",
     )
+
+
+def render(a: Assembled, project) -> bytes:
+    """The web page of an edition (the ``html`` entry of ``render.FORMATS``)."""
+    from . import siblings
+    return page(a, "screen", project.paper, **siblings.page_parts(a, project)).encode("utf-8")

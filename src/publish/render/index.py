@@ -16,7 +16,7 @@ from pathlib import Path
 from .. import languages
 from ..config import Document, Project, text_for
 from ..files import write_atomic
-from . import FORMATS, output_name
+from . import NAMED as FORMATS, output_name
 from .labels import digits, label
 from .siblings import editions, language_name, name
 
