@@ -162,9 +162,36 @@ def test_terminal_inside_emphasis_still_ends_the_sentence():
     assert msgids("**جمله اول.** جمله دوم.\n") == ["**جمله اول.**", "جمله دوم."]
 
 
-def test_boundary_inside_emphasis_does_not_split_the_markup():
-    assert msgids("*جمله اول. جمله دوم.* جمله سوم.\n") == ["*جمله اول. جمله دوم.*", "جمله سوم."]
+def test_emphasis_over_sentence_ends_is_split_with_its_markup_in_each_unit():
+    """Issue 16: a three-sentence bold passage was one 70-word unit."""
+    assert msgids("*جمله اول. جمله دوم.* جمله سوم.\n") == ["*جمله اول.*", "*جمله دوم.*", "جمله سوم."]
+    assert msgids("این **یک است. دو است. سه** و چهار. پنج.\n") == [
+        "این **یک است.**", "**دو است.**", "**سه** و چهار.", "پنج."]
+    # nested: the bold run is split, the italics inside it go with their sentence
+    assert msgids("**یک *دو.* سه. چهار.**\n") == ["**یک *دو.***", "**سه.**", "**چهار.**"]
+    # a link is not split: its target cannot be carried into two units
     assert msgids("[یک. دو.](https://x.org) سه.\n") == ["[یک. دو.](https://x.org)", "سه."]
+    # a boundary the whole paragraph would not cut is not cut inside emphasis either
+    assert msgids("**ع. محمدی آمد.** بعد.\n") == ["**ع. محمدی آمد.**", "بعد."]
+
+
+@pytest.mark.parametrize("translations, expected", [
+    # both halves keep the bold: one bold run again, as in the source
+    (["**One.**", "**Two.**"], [{"t": "Strong", "c": ["One.", " ", "Two."]}]),
+    # the translator dropped the bold of the second: left as written
+    (["**One.**", "Two."], [{"t": "Strong", "c": ["One."]}, " ", "Two."]),
+])
+def test_split_emphasis_is_joined_again_in_the_edition(translations, expected):
+    from publish import assemble, source, units
+    from publish.tree import clean
+    src = source.parse("**یک. دو.**\n", {}, "d.md")
+    parsed = dict(zip(["**یک.**", "**دو.**"], assemble.parse_translations(translations)))
+    blocks = units.rebuild(src.blocks, lambda unit, piece, notes: parsed[unit.msgid], True, ())
+
+    def simple(inl):
+        return [x["c"] if x["t"] == "Str" else " " if x["t"] == "Space"
+                else {"t": x["t"], "c": simple(x["c"])} for x in inl]
+    assert simple(clean(blocks)[0]["c"]) == expected
 
 
 def test_code_blocks_are_not_extracted():

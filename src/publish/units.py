@@ -213,8 +213,10 @@ def sentences(inlines: list[Inline], abbreviations=(), by_sentence=True) -> tupl
     """Cut an inline run into sentences at top-level spaces.
 
     Returns the pieces and the separators between them (kept so that the tree
-    can be rebuilt exactly).  A boundary that falls inside emphasis or a link
-    is not taken: the sentences stay one unit rather than break the markup.
+    can be rebuilt exactly).  A boundary inside bold or italics that stand
+    in the run itself splits them, the markup carried into each sentence
+    (``**a. b.**`` → ``**a.**``, ``**b.**``; see ``_split_styled``); one
+    inside a link or deeper is not taken: the sentences stay one unit.
     """
     lead, trail = 0, len(inlines)
     while lead < trail and inlines[lead]["t"] in SPACE_LIKE:
@@ -229,11 +231,16 @@ def sentences(inlines: list[Inline], abbreviations=(), by_sentence=True) -> tupl
     # where each element's text starts (and, last, the total: no cut reaches it)
     starts = list(accumulate(map(len, texts), initial=0))
     cuts = set()
+    inside: dict[int, list[int]] = {}  # styled element → offsets of cuts in its text
     for cut in segment.boundaries("".join(texts), abbreviations):
         # the element holding the last white space before the new sentence
         i = bisect.bisect_right(starts, cut - 1) - 1
         if body[i]["t"] in SPACE_LIKE:
             cuts.add(i)
+        elif body[i]["t"] in ("Strong", "Emph"):
+            inside.setdefault(i, []).append(cut - starts[i])
+    if inside:
+        body, cuts = _split_styled(body, inside, cuts)
     pieces, seps, start = [], [], 0
     for i in sorted(cuts):
         pieces.append(body[start:i])
@@ -241,6 +248,43 @@ def sentences(inlines: list[Inline], abbreviations=(), by_sentence=True) -> tupl
         start = i + 1
     pieces.append(body[start:])
     return pieces, seps
+
+
+# A separator that was white space inside bold or italics split at a
+# sentence end (see _split_styled): ``rebuild`` joins the two halves again
+# when both translations keep the markup, so the tree is the source's.
+_SPLIT = "_split"
+
+
+def _split_styled(body: list[Inline], inside: dict[int, list[int]], cuts: set[int]):
+    """``body`` with each Strong/Emph of ``inside`` cut at the white space
+    where a sentence ends in it (offsets into its splitter text), and the
+    indices of the separators to cut at, old and new."""
+    out: list[Inline] = []
+    new_cuts: set[int] = set()
+    for i, el in enumerate(body):
+        if i in cuts:
+            new_cuts.add(len(out))
+        offsets = inside.get(i)
+        kids = el["c"] if offsets else None
+        if not kids or kids[0]["t"] in SPACE_LIKE or kids[-1]["t"] in SPACE_LIKE:
+            out.append(el)
+            continue
+        starts = list(accumulate((len(_split_text(k)) for k in kids), initial=0))
+        at = sorted({j for j in (bisect.bisect_right(starts, off - 1) - 1 for off in offsets)
+                     if 0 < j < len(kids) - 1 and kids[j]["t"] in SPACE_LIKE})
+        if not at:
+            out.append(el)
+            continue
+        extra = {k: v for k, v in el.items() if k not in ("t", "c")}
+        prev = 0
+        for j in at:
+            out.append({"t": el["t"], "c": kids[prev:j], **extra})
+            new_cuts.add(len(out))
+            out.append({**kids[j], _SPLIT: el["t"]})
+            prev = j + 1
+        out.append({"t": el["t"], "c": kids[prev:], **extra})
+    return out, new_cuts
 
 
 # --- the walk -----------------------------------------------------------------
@@ -376,9 +420,18 @@ def rebuild(blocks: list[Block], translate: Translate, by_sentence: bool = True,
                 walker.section = list(ctx.section)
                 rebuilt[n] = {**el, "c": walker.blocks(el["c"], f"footnote {n}")}
                 walker.section = saved
+            done = translate(unit, piece, rebuilt)
             if i > 1:
-                out.append(seps[i - 2])
-            out.extend(translate(unit, piece, rebuilt))
+                sep = seps[i - 2]
+                style = sep.get(_SPLIT)
+                if style and out and done and out[-1]["t"] == style and done[0]["t"] == style:
+                    # two halves of one bold/italic run, both kept: one again
+                    sep = {k: v for k, v in sep.items() if k != _SPLIT}
+                    out[-1] = {**out[-1], "c": out[-1]["c"] + [sep] + done[0]["c"]}
+                    out.extend(done[1:])
+                    continue
+                out.append({k: v for k, v in sep.items() if k != _SPLIT} if style else sep)
+            out.extend(done)
         return out
 
     walker = Walker(on_text)
