@@ -116,6 +116,9 @@ def colophon(a: Assembled) -> str:
 def _notes(body: str, a: Assembled, medium: str, links: str) -> str:
     """pandoc's endnotes as the medium wants them (render/notes.py)."""
     if medium == "print":
+        # a heading's pair (pandoc writes a side that opens with a heading as
+        # a <section>) is kept with the pair after it: print.css .pair.heading
+        body = body.replace('<div class="pair">\n<section ', '<div class="pair heading">\n<section ')
         return notes.for_print(body, a.edition.lang, links)
     return notes.screen(body, a.edition.lang, a.edition.bilingual)
 
