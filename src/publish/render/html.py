@@ -63,7 +63,12 @@ def toc(a: Assembled) -> str:
     if len(items) < 2:  # a contents page listing one heading helps nobody
         return ""
     lang = a.edition.lang
-    lis = "\n".join(f'<li class="toc-{lvl}"><a href="#{_e(ident)}"{_lang_attrs(in_lang)}>{_e(text)}</a></li>'
+    # a heading in another language (not translated yet) is a span in its
+    # direction: the link's leader and page number (print.css) stay in the
+    # page's, else WeasyPrint draws the dots over a Persian heading in an
+    # English contents
+    lis = "\n".join(f'<li class="toc-{lvl}"><a href="#{_e(ident)}">'
+                    + (f'<span{_lang_attrs(in_lang)}>{_e(text)}</span>' if in_lang else _e(text)) + '</a></li>'
                     for lvl, ident, text, in_lang in items)
     return (f'<nav id="toc" role="doc-toc" aria-labelledby="toc-title">\n'
             f'<h2 id="toc-title">{_e(label(lang, "contents"))}</h2>\n<ol>\n{lis}\n</ol>\n</nav>')
