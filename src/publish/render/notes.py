@@ -73,14 +73,11 @@ def note_language(text: str, lang: str) -> str:
     return m.group(1) if m else lang
 
 
-def per_language(order: list[tuple[str, str]], resets: Callable[[str], bool] = lambda n: False) -> dict[str, int]:
-    """Note → its number, counted per language, in the order given; a
-    note for which ``resets`` is true starts every language again at 1."""
+def per_language(order: list[tuple[str, str]]) -> dict[str, int]:
+    """Note → its number, counted per language, in the order given."""
     counts: dict[str, int] = {}
     out = {}
     for n, lang in order:
-        if resets(n):
-            counts.clear()
         counts[lang] = counts.get(lang, 0) + 1
         out[n] = counts[lang]
     return out
@@ -233,8 +230,11 @@ def number(body: str, mode: str, numbers: dict[str, int] | None = None) -> str:
 
 
 def pages_of_notes(document) -> dict[str, int]:
-    """Note id → the page (index) its text was set on, from a WeasyPrint
-    document."""
+    """Note id → the page (index) of its call, from a WeasyPrint document,
+    in the order of the pages and of the text.  A note is numbered on the
+    page that calls it, as the CSS footnote counter is: when WeasyPrint
+    carries a note over to the next page (it does so to keep a paragraph's
+    lines together), the note keeps its number."""
     found: dict[str, int] = {}
 
     def visit(box, page: int):
@@ -276,7 +276,10 @@ def lay_out(html: str, render: Callable[[str], object], mode: str, passes: int =
         pages = pages_of_notes(document)
         if not pages:
             return document
-        html = number(html, "document", per_page(pages, langs))
+        renumbered = number(html, "document", per_page(pages, langs))
+        if renumbered == html:   # every page's notes already start at 1 (all on one page, say)
+            break
+        html = renumbered
         document = render(html)
         if pages_of_notes(document) == pages:
             break
