@@ -30,6 +30,9 @@ PAPER_SIZES = ("A5", "A4", "Letter")
 FOOTNOTE_NUMBERING = ("page", "chapter", "document")
 LINK_ADDRESSES = ("footnote", "inline", "none")
 PERSIAN_EMPHASIS = ("bold", "weight")
+PDF_MARKS = ("none", "crop", "cross", "both")   # printer's marks in the bleed: CSS @page marks
+PDF_VARIANTS = ("none", "pdf/x-4")   # WeasyPrint's pdf/x-4: the one PDF/X whose claim holds for its RGB output
+BLEED_UNITS = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72}
 SEGMENTATIONS = ("sentence", "paragraph")
 
 
@@ -106,6 +109,9 @@ class Project:
     pdf_footnotes: str = "page"      # notes numbered from 1 on each page, chapter or in the document
     pdf_link_addresses: str = "footnote"   # a link's address in a note, after its words, or not printed
     pdf_persian_emphasis: str = "bold"     # bold, or a semibold ("weight") where the font has one
+    pdf_bleed: str = ""              # the bleed beyond the trim as CSS writes it ("3mm"); "" none
+    pdf_marks: str = "none"          # crop and/or cross marks drawn in the bleed
+    pdf_variant: str = "none"        # "pdf/x-4": a PDF/X-4 file (trim box, output intent, XMP)
     figures_numbered: bool = False   # "Figure 1:" before each caption (assemble.figures)
     config_path: Path | None = None
 
@@ -473,9 +479,26 @@ _DOCUMENT = {"name": (_str, True), "source": (_str, True), "title": (_texts, Fal
              "cover": (_cover, False)}
 _NORMALIZE = {rule: (_bool, False) for rule in NORMALIZE_RULES + TYPOGRAPHY_RULES}
 _CATALOG = {"line_numbers": (_bool, False), "bugs_address": (_str, False)}
+def _bleed(ctx, node, key):
+    """A length a printer asks for (3mm, 0.125in, 9pt), at most 20 mm, as
+    CSS writes it; 0 is no bleed."""
+    import re
+    value = _scalar(ctx, node, "a length such as 3mm", key)
+    if value == 0 and not isinstance(value, bool):
+        return ""
+    found = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(mm|cm|in|pt)", value.strip()) if isinstance(value, str) else None
+    if found is None:
+        raise ctx.fail(node, f"{key}: expected a length such as 3mm, 0.125in or 9pt, got {value!r}")
+    number, unit = float(found[1]), found[2]
+    if number * BLEED_UNITS[unit] > 20:
+        raise ctx.fail(node, f"{key}: {value} is more than 20 mm; printers ask for 3 to 5 mm")
+    return f"{found[1]}{unit}" if number else ""
+
+
 _PDF = {"paper": (_choice(PAPER_SIZES), False), "pdf_ua": (_bool, False), "cover": (_bool, False),
         "footnotes": (_choice(FOOTNOTE_NUMBERING), False), "link_addresses": (_choice(LINK_ADDRESSES), False),
-        "persian_emphasis": (_choice(PERSIAN_EMPHASIS), False)}
+        "persian_emphasis": (_choice(PERSIAN_EMPHASIS), False), "bleed": (_bleed, False),
+        "marks": (_choice(PDF_MARKS), False), "variant": (_choice(PDF_VARIANTS), False)}
 _FIGURES = {"numbered": (_bool, False)}
 
 _SCHEMA: dict[str, tuple[Callable, bool]] = {
@@ -580,6 +603,11 @@ def load(root: Path | None = None) -> Project:
     _check_isbns(ctx, nodes["documents"].value, data["documents"],
                  [src, *data["target_languages"], *(f"{src}-{t}" for t in data["target_languages"])])
 
+    pdf_node = nodes.get("pdf")
+    if pdf_node is not None and data["pdf"].get("pdf_ua") and data["pdf"].get("variant", "none") != "none":
+        # WeasyPrint writes one variant: a file cannot claim both
+        raise ctx.fail(_child(pdf_node, "variant")[0], "pdf.variant: a PDF is written as one variant; "
+                                                       "pdf_ua: true and a PDF/X variant cannot both be set")
     normalize = {r: True for r in NORMALIZE_RULES}
     normalize.update(data.get("normalize", {}))
     catalog = data.get("catalog", {})
@@ -605,6 +633,9 @@ def load(root: Path | None = None) -> Project:
         pdf_footnotes=pdf.get("footnotes", "page"),
         pdf_link_addresses=pdf.get("link_addresses", "footnote"),
         pdf_persian_emphasis=pdf.get("persian_emphasis", "bold"),
+        pdf_bleed=pdf.get("bleed", ""),
+        pdf_marks=pdf.get("marks", "none"),
+        pdf_variant=pdf.get("variant", "none"),
         figures_numbered=data.get("figures", {}).get("numbered", False),
         date=data.get("date", ""),
         edition=data.get("edition", ""),

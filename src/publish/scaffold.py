@@ -89,6 +89,10 @@ pdf:
   # footnotes: page               # notes numbered from 1 on each page | chapter | document
   # link_addresses: footnote       # a link's address printed in a note | inline (after its words) | none
   # persian_emphasis: bold         # Persian has no italic: bold | weight (a semibold, where the font has one)
+  # For a printer (ask yours what it needs):
+  # bleed: 3mm                     # the page grows by this beyond the trim (MediaBox/BleedBox; TrimBox = paper)
+  # marks: none                    # none | crop | cross | both: printer's marks, drawn in the bleed
+  # variant: none                  # none | pdf/x-4 (the file declares PDF/X-4; not with pdf_ua: true)
 """
 
 # A starter text, so that the first build has something to show; `publish

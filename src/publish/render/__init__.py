@@ -47,7 +47,8 @@ class Format:
 
 def _pdf_settings(project) -> list:
     return [project.paper, project.pdf_ua, project.pdf_cover,
-            project.pdf_footnotes, project.pdf_link_addresses, project.pdf_persian_emphasis]
+            project.pdf_footnotes, project.pdf_link_addresses, project.pdf_persian_emphasis,
+            project.pdf_bleed, project.pdf_marks, project.pdf_variant]
 
 
 def _booklet_settings(project) -> list:

@@ -46,10 +46,12 @@ def _import_weasyprint():
 
 
 def write(a: Assembled, project_root: Path, paper: str = "A5", pdf_ua: bool = False, cover: str = "", *,
-          footnotes: str = "page", links: str = "footnote", emphasis: str = "bold") -> bytes:
+          footnotes: str = "page", links: str = "footnote", emphasis: str = "bold",
+          bleed: str = "", marks: str = "none", variant: str = "none") -> bytes:
     """The PDF of an edition; ``cover``, when given, is its first page (render.cover.print_page);
     ``footnotes``, ``links`` and ``emphasis`` are pdf.footnotes, pdf.link_addresses and
-    pdf.persian_emphasis."""
+    pdf.persian_emphasis; ``bleed``, ``marks`` and ``variant`` what a printer asks for
+    (pdf.bleed, pdf.marks, pdf.variant: see ``for_printer``)."""
     import threading
     require(a.edition.languages)
     # WeasyPrint's import (half a second) goes on while pandoc writes the
@@ -60,18 +62,21 @@ def write(a: Assembled, project_root: Path, paper: str = "A5", pdf_ua: bool = Fa
         html = page(a, medium="print", paper=paper, cover=cover, links=links, emphasis=emphasis)
     finally:
         loading.join()
-    from weasyprint import HTML
+    from weasyprint import CSS, HTML
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     Fetcher, _ = _fetcher_class()
     ident = hashlib.sha256(a.meta["identifier"].encode()).hexdigest()[:32].encode()
     options = {"pdf_identifier": ident, "custom_metadata": True}
     if pdf_ua:
         options["pdf_variant"] = "pdf/ua-1"
+    options.update(for_printer(variant))
     try:
         fetcher = Fetcher([STYLES, project_root / "source"])
+        sheets = [CSS(string=page_box(bleed, marks))] if bleed or marks != "none" else []
         # numbered per page, the notes need a layout before their numbers are known (render/notes.py)
         doc = notes.lay_out(html, lambda text: HTML(string=text, base_url=str(STYLES) + "/",
-                                                    url_fetcher=fetcher).render(**options), footnotes)
+                                                    url_fetcher=fetcher).render(**options, stylesheets=sheets),
+                              footnotes)
         return doc.write_pdf(**options)
     except PublishError:
         raise
@@ -79,9 +84,35 @@ def write(a: Assembled, project_root: Path, paper: str = "A5", pdf_ua: bool = Fa
         raise PublishError(f"WeasyPrint could not render the PDF: {type(exc).__name__}: {exc}") from None
 
 
+def page_box(bleed: str, marks: str) -> str:
+    """The CSS of the printer's additions, for every page (named ones too):
+    the bleed (the page box grows by it: MediaBox and BleedBox, with the
+    TrimBox the paper size) and the marks, which WeasyPrint draws in the
+    bleed.  Marks with no bleed get 6pt, as CSS gives crop marks: CSS gives
+    cross marks alone none, and they would not be seen."""
+    if marks != "none" and not bleed:
+        bleed = "6pt"
+    rules = [f"bleed: {bleed}"] if bleed else []
+    if marks != "none":
+        rules.append("marks: " + {"both": "crop cross"}.get(marks, marks))
+    return "@page { " + "; ".join(rules) + " }"
+
+
+def for_printer(variant: str) -> dict:
+    """WeasyPrint's options for a PDF/X variant.  WeasyPrint declares it (the
+    GTS_PDFX output intent, the XMP's pdfxid) and writes the TrimBox; the
+    output intent needs a profile, and WeasyPrint's own sRGB is the one its
+    RGB colours are in (without one, WeasyPrint writes no output intent at
+    all, which no PDF/X checker accepts)."""
+    if variant == "none":
+        return {}
+    return {"pdf_variant": variant, "output_intent": "srgb"}
+
+
 def render(a: Assembled, project) -> bytes:
     """The PDF of an edition (the ``pdf`` entry of ``render.FORMATS``)."""
     from .cover import print_page
     return write(a, project.root, project.paper, project.pdf_ua,
                  cover=print_page(a, project) if project.pdf_cover else "", footnotes=project.pdf_footnotes,
-                 links=project.pdf_link_addresses, emphasis=project.pdf_persian_emphasis)
+                 links=project.pdf_link_addresses, emphasis=project.pdf_persian_emphasis,
+                 bleed=project.pdf_bleed, marks=project.pdf_marks, variant=project.pdf_variant)
