@@ -15,7 +15,7 @@ from collections.abc import Container
 from dataclasses import dataclass, field
 
 
-from . import catalog, languages, titles, units
+from . import catalog, languages, layout, titles, units
 from .config import Document, Project
 from .errors import PublishError
 from .metadata import fields as metadata_fields
@@ -615,8 +615,12 @@ def _prefix_element(node: dict, prefix: str) -> dict:
     return node if out is None else {**node, "c": out}
 
 
+def _lang_attrs(lang: str) -> list:
+    return [["lang", lang], ["dir", direction(lang)]]
+
+
 def _div(lang: str, blocks: list, classes: list[str]) -> dict:
-    return {"t": "Div", "c": [["", classes, [["lang", lang], ["dir", direction(lang)]]], blocks]}
+    return {"t": "Div", "c": [["", classes, _lang_attrs(lang)], blocks]}
 
 
 def assemble(project: Project, doc: Document, edition: Edition, src: Source,
@@ -624,8 +628,11 @@ def assemble(project: Project, doc: Document, edition: Edition, src: Source,
     with no_gc():  # a new tree of a million elements, and no cycle among them
         blocks, progress = _edition_tree(project, edition, src, translations)
     a = Assembled(doc, edition, blocks, metadata(project, doc, edition, translations), progress)
-    if blocks is src.blocks and src.blocks_json is not None:
-        a._json = (blocks, src.blocks_json)  # the source edition: its JSON was kept with the source
+    if src.blocks_json is not None and not edition.bilingual and len(blocks) == len(src.blocks) \
+            and edition.languages[0] == project.source_language:
+        # the source edition: its JSON was kept with the source; only the
+        # blocks layout changed (figures, tables) are written again
+        a._json = (blocks, [j if b is s else to_json(b) for b, s, j in zip(blocks, src.blocks, src.blocks_json)])
     return a
 
 
@@ -638,17 +645,33 @@ def _edition_tree(project: Project, edition: Edition, src: Source,
         blocks, prog = build_tree(src, project, lang, tr, mark_units=False)
         if tr is not None:
             progress[lang] = prog
-        return blocks, progress
+        return layout.single(blocks, lang, layout.Numbers(project.figures_numbered)), progress
     left, right = edition.languages
     a, _ = build_tree(src, project, left, None, mark_units=True)
     b, prog = build_tree(src, project, right, translations[right], mark_units=True)
     b = _prefix_ids(b, f"{right}-")  # both sides come from one tree: ids must differ
     progress[right] = prog
+    numbers = layout.Numbers(project.figures_numbered)
     blocks = []
     for x, y in zip(a, b):
         if x["t"] in ("HorizontalRule",):
             blocks.append(x)
             continue
+        if layout.lone_picture(x):
+            n = numbers.next()
+            shared = layout.shared_figure(x, y, (left, right), n, _lang_attrs)
+            if shared is not None:   # one picture across both columns
+                blocks.append(shared)
+                continue
+            x = layout.figure(x, left, n)
+            y = layout.figure(y, right, n) if layout.lone_picture(y) else y
+        elif x["t"] == "Table" and y["t"] == "Table":
+            x, y = layout.mark_table(x), layout.mark_table(y)
+            if not layout.fits_column(x, y):   # across the page, the original first
+                blocks.append({"t": "Div", "c": [["", ["stacked"], []], [
+                    _div(left, [_notes_in(x, left)], ["side", "source"]),
+                    _div(right, [_notes_in(y, right)], ["side", "target"])]]})
+                continue
         blocks.append({"t": "Div", "c": [["", ["pair"], []], [
             _div(left, [_notes_in(x, left)], ["side", "source"]),
             _div(right, [_notes_in(y, right)], ["side", "target"])]]})

@@ -105,7 +105,7 @@ _DESCRIBE = {"publish": "publish's own code", "pandoc": "pandoc", "reading": "no
              "metadata": "the project metadata in publish.yml", "pdf": "the PDF settings",
              "weasyprint": "WeasyPrint", "fonts": "the fonts", "images": "a picture under source/",
              "missing": "the pictures missing from the last build", "cover": "the cover",
-             "links": "the other editions or this edition's files"}
+             "links": "the other editions or this edition's files", "layout": "the figures settings"}
 IMAGE_SUFFIXES = set(images.TYPES)  # the pictures an edition embeds: no other file under source/ is read
 
 
@@ -124,6 +124,7 @@ class _Inputs:
             "publish": cache.package_digest(),
             "pandoc": cache.pandoc_identity(),
             "reading": cache.of_value([p.source_language, p.normalize, p.segmentation, p.abbreviations]),
+            "layout": cache.of_value([p.figures_numbered]),   # the tree every format prints (layout.py)
             "metadata": cache.of_value([p.title, p.subtitle, p.author, p.organisation, p.edition, p.identifier,
                                         p.build_date(), p.source_language, p.publisher, p.translators, p.rights,
                                         _licence(p.licence), p.description, p.keywords]),

@@ -112,7 +112,7 @@ class Project:
     pdf_bleed: str = ""              # the bleed beyond the trim as CSS writes it ("3mm"); "" none
     pdf_marks: str = "none"          # crop and/or cross marks drawn in the bleed
     pdf_variant: str = "none"        # "pdf/x-4": a PDF/X-4 file (trim box, output intent, XMP)
-    figures_numbered: bool = False   # "Figure 1:" before each caption (assemble.figures)
+    figures_numbered: bool = False   # "Figure 1:" before each caption (layout.py)
     config_path: Path | None = None
 
     @property

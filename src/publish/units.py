@@ -40,7 +40,9 @@ class Unit:
         return where
 
 
-_LINK_TARGET = re.compile(r"\]\([^)]*\)")
+# a link's or picture's address is no words; its title is (a reader sees it,
+# and a picture with no description is captioned with it: layout.py)
+_LINK_TARGET = re.compile(r'\]\((?:<[^>]*>|[^\s)]*)(?:\s+"((?:[^"\\]|\\.)*)")?\)')
 _NOTE_REF = re.compile(r"\[\^\d+\]")
 _INLINE_CODE = re.compile(r"`[^`]*`")
 
@@ -48,7 +50,7 @@ _INLINE_CODE = re.compile(r"`[^`]*`")
 def has_words(msgid: str) -> bool:
     """Whether a unit has anything for a translator: a letter outside URLs,
     e-mail addresses, link targets and markup."""
-    text = _LINK_TARGET.sub("]", msgid)
+    text = _LINK_TARGET.sub(lambda m: "] " + (m.group(1) or ""), msgid)
     text = _NOTE_REF.sub("", text)
     text = segment.mask_urls(text).replace("x", "")
     text = _INLINE_CODE.sub("", text)

@@ -166,7 +166,7 @@ _SCRIPT = """<script>
 /* Parallel text: a sentence and its counterpart light up together, on hover
    and on keyboard focus; Enter or a click moves to the counterpart. */
 (function () {
-  var units = document.querySelectorAll('.pair .u[data-u]');
+  var units = document.querySelectorAll('.pair .u[data-u], .stacked .u[data-u], figure.shared .u[data-u]');
   function mates(el) { return document.querySelectorAll('.u[data-u="' + el.dataset.u + '"]'); }
   function on(el, flag) { mates(el).forEach(function (m) { m.classList.toggle('hl', flag); }); }
   units.forEach(function (el) {

@@ -31,6 +31,7 @@ LABELS = {
         "made_with": "Made with publish.",
         "bilingual": "Parallel text",
         "notes": "Notes",
+        "figure": "Figure {n}:",   # before a caption, when publish.yml numbers figures
         "translated_by": "Translated by {names}",
         "licence": "Licence",
         "isbn": "ISBN",
@@ -63,6 +64,7 @@ LABELS = {
         "made_with": "Erstellt mit publish.",
         "bilingual": "Zweisprachige Ausgabe",
         "notes": "Anmerkungen",
+        "figure": "Abbildung {n}:",
         "translated_by": "Übersetzt von {names}",
         "licence": "Lizenz",
         "isbn": "ISBN",
@@ -95,6 +97,7 @@ LABELS = {
         "made_with": "ساخته‌شده با publish.",
         "bilingual": "متن دوزبانه",
         "notes": "یادداشت‌ها",
+        "figure": "شکل {n}:",
         "translated_by": "ترجمهٔ {names}",
         "licence": "پروانه",
         "isbn": "شابک",
