@@ -131,6 +131,10 @@ PICTURES = {
     "images/my photo.png": lambda: png(200, 150, (200, 160, 40), (30, 30, 30)),
     "images/word-map.png": lambda: png(400, 240, (90, 90, 160), (255, 255, 255)),
     "images/word-well.jpg": lambda: jpeg(240, 320, (70, 110, 120)),
+    # carpets.md: photographs as a camera gives them, wider and taller than an A5 page
+    "images/loom.jpg": lambda: jpeg(1200, 800, (140, 50, 45)),
+    "images/loom-tall.jpg": lambda: jpeg(600, 1500, (60, 70, 120)),
+    "images/dye.png": lambda: png(760, 480, (170, 110, 40), (250, 235, 200)),
 }
 
 

@@ -9,6 +9,8 @@ built in all nine outputs (fa, en, fa-en × html, epub, pdf), and then:
   the original apart from the importer);
 * every local picture of the original is in the edition as a ``data:`` image,
   and its file under ``source/fa/media/<doc>/``;
+* the PDFs of the documents with photographs and wide tables print inside
+  their pages, with no line over another (``tests/pdfgeometry.py``);
 * the warnings and notices the issue promises are on standard error, with
   their lines: the encoding assumed for Windows-1256 files, the ``<script>``,
   ``<style>`` and ``<iframe>`` dropped from an HTML page, the unclosed fence,
@@ -34,6 +36,7 @@ from pathlib import Path
 import polib
 import pytest
 
+from pdfgeometry import TEXT_BLOCK_MARGINS, assert_sound
 from projects import REPO, publish
 from publish.source import pandoc_path
 from wordcheck import assert_kept, compare, edition_visible, input_visible
@@ -70,11 +73,15 @@ CASES = {c.file: c for c in (
     Case("front-matter.md", metadata={"title": "نان خانگی در یک روز تعطیل", "author": "مریم صادقی"}),
     Case("pelican.md", metadata={"title": "آشنایی با گیت برای نویسندگان", "author": "کاوه رحیمی"}),
     Case("pictures.md"),
+    Case("carpets.md"),
     Case("word-source.docx", media_flat=True),
     Case("word-source.odt", media_flat=True),
     Case("unclosed.md", structural=((1, r"heading|wall|paragraph of \d+ words"), (5, r"div|HTML block"), (19, r"fence|```|code block"))),
 )}
-WITH_PICTURES = ["faq.html", "pictures.md", "word-source.docx", "word-source.odt"]
+WITH_PICTURES = ["faq.html", "pictures.md", "carpets.md", "word-source.docx", "word-source.odt"]
+# photographs wider and taller than the page, tables of four to six numeric
+# columns: their PDFs' geometry is read back (the ODT is the DOCX again)
+PRINTED = ["faq.html", "pictures.md", "carpets.md", "word-source.docx"]
 
 
 @dataclass
@@ -242,6 +249,17 @@ def test_pictures_are_copied_under_media_doc(runs, file):
         assert not nested, f"Word/ODT pictures belong directly in media/{r.case.name}/, found {nested}"
     source = (r.root / "source" / "fa" / f"{r.case.name}.md").read_text(encoding="utf-8")
     assert "{filename}" not in source
+
+
+@pytest.mark.parametrize("file", PRINTED)
+def test_pdfs_print_inside_the_page_with_nothing_over_anything(runs, file):
+    """In every edition, fa, en and fa-en: no glyph or picture off the page,
+    no picture out of the text block, no line printed over another."""
+    r = runs(file)
+    for edition in EDITIONS:
+        pdf = r.edition(edition, "pdf")
+        assert pdf.is_file(), describe(r.procs.get("build") or r.procs["import"])
+        assert_sound(pdf, margins_mm=TEXT_BLOCK_MARGINS)
 
 
 # --- warnings and notices --------------------------------------------------------------------

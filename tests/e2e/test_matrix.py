@@ -2,7 +2,8 @@
 matrix, each project built whole and every output proved with the real
 tools — epubcheck (zero messages), the Nu HTML Checker (zero errors) and
 poppler (fonts embedded, text extractable, the title in the edition's
-language).
+language) and pdfplumber (tests/pdfgeometry.py: nothing printed off the page
+or over anything else).
 
 The configurations, one build each, between them cover what the issue
 lists: a fresh ``publish init`` project with nothing filled in; two
@@ -23,6 +24,8 @@ from pathlib import Path
 
 import polib
 import pytest
+
+from pdfgeometry import TEXT_BLOCK_MARGINS, assert_sound
 
 pytestmark = pytest.mark.e2e
 
@@ -255,6 +258,15 @@ def test_every_pdf_embeds_its_fonts_and_its_text_can_be_read(project):
             assert not re.search(r"DejaVu-?Sans(?!-?Mono)", line), f"{pdf.name}: a fallback font: {line}"
         text = _tool("pdftotext", pdf, "-").translate(_BIDI)
         assert len(re.findall(r"\w+", text)) > 30, f"{pdf.name}: no text to extract"
+
+
+@pytest.mark.parametrize("project", CONFIGS, indirect=True)
+def test_every_pdf_prints_inside_its_page_with_nothing_over_anything(project):
+    """A5, A4 and Letter, each edition: no glyph or picture off the page, no
+    picture out of the text block (the 900 px map), no line printed over
+    another (the four-column table in the parallel text)."""
+    for pdf in project.outputs("pdf"):
+        assert_sound(pdf, margins_mm=TEXT_BLOCK_MARGINS)
 
 
 @pytest.mark.parametrize("project", [c for c in CONFIGS if c != "fresh"], indirect=True)
