@@ -31,7 +31,7 @@ def test_status_fits_the_terminal_and_uses_its_width(project_dir, columns):
     header = next(line for line in lines if line.startswith("document"))
     assert header.split() == list(HEADERS), header              # every header whole: no "transla…"
     assert "…" not in result.output
-    assert "report en: 100.0% translated" in result.output
+    assert "report en: 100% translated" in result.output
 
 
 # --- init, and commands outside a project -----------------------------------------------

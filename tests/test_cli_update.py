@@ -9,7 +9,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from publish import catalog
+from publish import catalog, status
 
 from conftest import all_msgstrs
 
@@ -38,8 +38,8 @@ def test_update_real_report(fresh_project, run_publish, msgfmt_check, msgcat_now
     assert proc.stderr == ""
     pot = polib.pofile(str(root / POT), wrapwidth=0)
     assert 100 <= len(pot) <= 130, len(pot)
-    m = re.search(r"report: (\d+) units, (\d+) entries in the template", proc.stdout)
-    assert m and int(m.group(2)) == len(pot)
+    m = re.search(r"report: (\d+) units in the template \((\d+) from the text, (\d+) from publish.yml\)", proc.stdout)
+    assert m and int(m.group(1)) == len(pot) == int(m.group(2)) + int(m.group(3))
     po = polib.pofile(str(root / PO), wrapwidth=0)
     assert [e.msgid for e in po] == [e.msgid for e in pot]
     assert all(e.occurrences and e.occurrences[0][0] == str(SOURCE) for e in pot)
@@ -59,7 +59,7 @@ def test_update_real_report(fresh_project, run_publish, msgfmt_check, msgcat_now
 
 def test_update_on_the_project_copy_as_it_is(project_dir, run_publish, msgfmt_check):
     proc = run_publish(["update"], cwd=project_dir, check=True)
-    assert "entries in the template" in proc.stdout
+    assert "units in the template" in proc.stdout
     msgfmt_check(project_dir / POT)
     msgfmt_check(project_dir / PO)
     # from a subfolder and with -C, too
@@ -102,7 +102,8 @@ def test_status_json_agrees_with_msgfmt(project_dir, run_publish, msgfmt_stats):
     assert row["units"] == len(entries)
     assert row["percent"] == round(100 * 40 / len(entries), 2)
     plain = run_publish(["status"], cwd=project_dir, check=True)
-    assert f"report en: {100 * 40 / len(entries):.1f}% translated" in plain.stdout
+    assert f"report en: {status.percent(catalog.Stats(units=len(entries), translated=40))}% translated" \
+        in plain.stdout
 
 
 def _pick_edits(root: Path):
@@ -162,7 +163,7 @@ def test_source_edit_loses_no_translation(project_dir, run_publish, fill_transla
 def test_update_synthetic_project(synthetic_project, run_publish, msgfmt_check):
     proc = run_publish(["update"], cwd=synthetic_project, check=True)
     # 16 entries of units (a sentence that occurs twice is one) and the title's
-    assert "doc: 17 units, 17 entries in the template" in proc.stdout
+    assert "doc: 17 units in the template (16 from the text, 1 from publish.yml)" in proc.stdout
     msgfmt_check(synthetic_project / "translations/templates/doc.pot")
     msgfmt_check(synthetic_project / "translations/en/doc.po")
     proc = run_publish(["update", "nosuchdoc"], cwd=synthetic_project)

@@ -15,7 +15,7 @@ from collections.abc import Container
 from dataclasses import dataclass, field
 
 
-from . import catalog, languages, layout, titles, units
+from . import catalog, languages, layout, status, titles, units
 from .config import Document, Project
 from .errors import PublishError
 from .metadata import fields as metadata_fields
@@ -472,7 +472,9 @@ class Translations:
         po = catalog.read(path, rel)
         catalog.check_language(po, lang, rel)
         catalog.check_document(po, doc.name, [d.name for d in project.documents if d is not doc], rel)
-        active = [e for e in po if not e.obsolete and e.msgid and e.msgstr and e.msgctxt is None]
+        # a translation of only spaces or invisible characters is none (status.state)
+        active = [e for e in po if not e.obsolete and e.msgid and e.msgctxt is None
+                  and status.state(e.msgstr, e.flags) != "untranslated"]
         try:
             with no_gc():  # a tree of every translation, and no cycle in it
                 parsed = parse_translations([e.msgstr for e in active], lang)
@@ -481,7 +483,7 @@ class Translations:
         entries = {}
         plain = set()
         for e, inl in zip(active, parsed):
-            entries[e.msgid] = (inl, "fuzzy" if "fuzzy" in e.flags else "translated")
+            entries[e.msgid] = (inl, status.state(e.msgstr, e.flags))
             if not _needs_placing(inl):
                 plain.add(e.msgid)
         return cls(lang, entries, plain, titles.catalog_entries(po))
@@ -499,15 +501,13 @@ def build_tree(src: Source, project: Project, lang: str, tr: Translations | None
         return src.blocks, progress
     counter = [0]
     src_dir = direction(project.source_language)
-    # Progress counts units as the catalog does (and so ``publish status``):
-    # a sentence printed twice is one entry, translated once.
-    counted: set[str] = set()
+    # Progress is status.count of the units this walk meets, so the colophon
+    # and build's summary give the numbers publish status gives: a sentence
+    # printed twice is one entry, translated once.
+    met: list[status.Counted] = []
 
     def count(msgid: str, state: str) -> None:
-        if msgid not in counted:
-            counted.add(msgid)
-            progress.units += 1
-            setattr(progress, state, getattr(progress, state) + 1)
+        met.append(status.Counted(None, msgid, state))
 
     def translate(unit: units.Unit, piece: list, notes: dict) -> list:
         counter[0] += 1
@@ -518,7 +518,7 @@ def build_tree(src: Source, project: Project, lang: str, tr: Translations | None
         if not unit.translatable:
             return localise_digits(_place_notes_from_source(piece, notes), lang)
         found = tr.entries.get(unit.msgid)
-        if found and found[1] == "translated" and found[0]:
+        if found and found[1] == "translated":
             count(unit.msgid, "translated")
             if unit.msgid in tr.plain:  # shared, not copied: no tree is changed in place
                 out = [*found[0], *(notes[n] for n in sorted(notes))]
@@ -533,9 +533,8 @@ def build_tree(src: Source, project: Project, lang: str, tr: Translations | None
         return [{"t": "Span", "c": [["", ["u", state], attrs + [["lang", project.source_language], ["dir", src_dir]]], out]}]
 
     blocks = units.rebuild(src.blocks, translate, project.segmentation == "sentence", project.abbreviations)
-    if tr is not None:
-        titles.count(tr.meta, progress)   # the title and the rest are units of the catalog too
-    return blocks, progress
+    # the title and the rest, units of the catalog too, are added by ``assemble``, which knows the document
+    return blocks, status.count(met)
 
 
 def _place_notes_from_source(piece: list, notes: dict) -> list:
@@ -627,6 +626,8 @@ def assemble(project: Project, doc: Document, edition: Edition, src: Source,
              translations: dict[str, Translations]) -> Assembled:
     with no_gc():  # a new tree of a million elements, and no cycle among them
         blocks, progress = _edition_tree(project, edition, src, translations)
+    for lang, prog in progress.items():   # the title and the rest: units like the others (status.heads)
+        status.count(status.heads(project, doc, lang, translations[lang].meta), into=prog)
     a = Assembled(doc, edition, blocks, metadata(project, doc, edition, translations), progress)
     if src.blocks_json is not None and not edition.bilingual and len(blocks) == len(src.blocks) \
             and edition.languages[0] == project.source_language:

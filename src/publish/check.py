@@ -35,6 +35,7 @@ import polib
 from .assemble import BIDI_CONTROLS, direction
 from .errors import PublishError, where
 from .languages import parse as parse_language, tag as language_tag
+from .status import printable
 
 # --- findings and the registry -------------------------------------------------------
 
@@ -1237,7 +1238,7 @@ def check_catalog(po: polib.POFile, path_display: str, lang: str, source_lang: s
         off = silenced(entry)
         ctx.entry = entry
         pairs = _pairs(entry)
-        if not all(t.strip() for _, t in pairs):
+        if not all(printable(t) for _, t in pairs):   # as status counts it: nothing a reader would see
             run = ["untranslated", "title"]
         elif "fuzzy" in entry.flags:
             run = ["fuzzy", "title"]

@@ -119,9 +119,13 @@ def update(ctx, verbose, keep_going, documents):
     def waiting():
         click.echo("publish: another publish update is running in this project; waiting for it to end", err=True)
 
+    from .titles import entries as title_entries
     for result in run(project, list(documents) or None, on_wait=waiting, keep_going=keep_going):
-        click.echo(f"{result.document}: {_count(result.units, 'unit')}, "
-                   f"{_count(result.entries, 'entry', 'entries')} in the template")
+        # units as status and the colophon count them: the template's entries (a passage
+        # the text repeats is one entry, translated once), the title and the rest included
+        heads = len(title_entries(project, project.document(result.document)))
+        click.echo(f"{result.document}: {_count(result.entries, 'unit')} in the template "
+                   f"({result.entries - heads} from the text, {heads} from publish.yml)")
         for notice in result.notices:
             click.echo(f"publish: {project.document(result.document).relsource}: notice: {notice}", err=True)
         for warning in result.warnings:
@@ -171,7 +175,7 @@ def status(ctx, as_json, as_html, documents):
     console = Console()
     console.print(_status_table(rows, console.width))
     for r in rows:
-        click.echo(f"{r.document} {r.language}: {r.stats.percent:.1f}% translated")
+        click.echo(r.note())
 
 
 _STATUS_COLUMNS = ("document", "language", "units", "translated", "fuzzy", "untranslated", "words")
@@ -327,8 +331,9 @@ def build(ctx, editions, formats, strict, quiet, verbose, force, jobs, keep_goin
         if skipped:
             click.echo(f"nothing to do: {_count(skipped, 'output')} up to date" if skipped == len(result.outputs)
                        else f"{_count(skipped, 'output')} up to date")
-        for (doc, lang), p in sorted(result.progress.items()):
-            note = f"{doc} {lang}: {p.translated}/{_count(p.units, 'unit')} translated"
+        from .status import percent
+        for (doc, lang), p in sorted(result.progress.items()):   # as status and the colophon say it
+            note = f"{doc} {lang}: {percent(p)}% translated ({p.translated} of {_count(p.units, 'unit')})"
             if p.untranslated or p.fuzzy:
                 note += f"; {p.untranslated} untranslated and {p.fuzzy} fuzzy shown in the original"
             click.echo(note)

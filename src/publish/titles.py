@@ -219,16 +219,3 @@ def language_name(lang: str) -> str:
     except PublishError:  # a message can name the tag
         return lang
 
-
-def count(found: Entries, progress) -> None:
-    """Add a catalog's entries for these fields to an edition's progress
-    (a ``catalog.Stats``): they are units like the others, counted as
-    ``status`` and msgfmt count them."""
-    for _, state in found.values():
-        progress.units += 1
-        if state == "translated":
-            progress.translated += 1
-        elif state == "fuzzy":
-            progress.fuzzy += 1
-        else:
-            progress.untranslated += 1

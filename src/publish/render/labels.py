@@ -24,7 +24,9 @@ LABELS = {
         "published": "Published",
         "translation": "Translation",
         "original": "Original",
-        "complete": "{percent}% of the text translated ({translated} of {units} units).",
+        # by the plural category of {units} in the language (Babel's CLDR rules): 1 unit, 2 units
+        "complete": {"one": "{percent}% of the text translated ({translated} of {units} unit).",
+                     "other": "{percent}% of the text translated ({translated} of {units} units)."},
         "missing": "Passages not yet translated are printed in the original and marked.",
         "untranslated": "not yet translated",
         "fuzzy": "translation under review",
@@ -57,7 +59,8 @@ LABELS = {
         "published": "Erschienen",
         "translation": "Übersetzung",
         "original": "Original",
-        "complete": "{percent} % des Textes übersetzt ({translated} von {units} Einheiten).",
+        "complete": {"one": "{percent} % des Textes übersetzt ({translated} von {units} Einheit).",
+                     "other": "{percent} % des Textes übersetzt ({translated} von {units} Einheiten)."},
         "missing": "Noch nicht übersetzte Stellen stehen im Original und sind markiert.",
         "untranslated": "noch nicht übersetzt",
         "fuzzy": "Übersetzung wird geprüft",
@@ -93,6 +96,7 @@ LABELS = {
         "complete": "{percent}٪ متن ترجمه شده است ({translated} از {units} واحد).",
         "missing": "بخش‌هایی که هنوز ترجمه نشده‌اند به زبان اصلی و با نشانه آمده‌اند.",
         "untranslated": "هنوز ترجمه نشده",
+        # a Persian noun after a number stays singular: one form for every count
         "fuzzy": "ترجمه در حال بازبینی",
         "made_with": "ساخته‌شده با publish.",
         "bilingual": "متن دوزبانه",
@@ -117,8 +121,16 @@ def _labels(lang: str) -> dict[str, str]:
     return LABELS.get(language.tag) or LABELS.get(language.locale.language) or LABELS["en"]
 
 
-def label(lang: str, key: str, **values) -> str:
-    text = _labels(lang).get(key) or LABELS["en"][key]
+def label(lang: str, key: str, count: int | None = None, **values) -> str:
+    """The label ``key`` in ``lang``, its {fields} filled in.  A label with
+    plural forms (a dict by CLDR plural category: "one", "few", "other" …)
+    takes the form Babel's rules give ``count`` in the language."""
+    own = _labels(lang).get(key)
+    text = own or LABELS["en"][key]
+    if isinstance(text, dict):
+        # the rules of the language the words are in: English's when they fell back to it
+        rules = languages.parse(lang if own and _labels(lang) is not LABELS["en"] else "en").locale
+        text = text.get(rules.plural_form(count if count is not None else 0)) or text["other"]
     return digits(text.format(**values), lang) if values else text
 
 
@@ -166,9 +178,13 @@ def text_date(text: str, lang: str) -> str:
     return digits(text, lang)
 
 
-def percent(value: float) -> str:
-    """100 → "100", 99.09 → "99.1": no ".0" on a whole number."""
-    return str(int(value)) if value == int(value) else f"{value:.1f}"
+def percent(progress, lang: str) -> str:
+    """How much of an edition is translated, as ``publish status`` gives it
+    (``status.percent``: 99.9, never 100 while a unit is missing), with the
+    language's decimal sign (٫ in Persian; its digits come with ``label``)."""
+    from babel.numbers import get_decimal_symbol
+    from ..status import percent as text
+    return text(progress).replace(".", get_decimal_symbol(languages.parse(lang).locale))
 
 
 def colophon_lines(a) -> list[tuple[str, ...]]:
@@ -190,7 +206,7 @@ def colophon_lines(a) -> list[tuple[str, ...]]:
     from ..metadata import colophon   # translators, rights, licence, ISBNs
     lines += colophon(m, lang)
     for p in a.progress.values():
-        lines.append(("completeness", label(lang, "complete", percent=percent(p.percent),
+        lines.append(("completeness", label(lang, "complete", count=p.units, percent=percent(p, lang),
                                             translated=p.translated, units=p.units)))
         if p.translated < p.units:
             lines.append(("", label(lang, "missing")))

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import catalog, titles
+from ..status import percent as percent_text
 from ..config import Project
 from ..files import write_atomic
 
@@ -66,8 +67,9 @@ class LanguageStatus:
 
     @property
     def percent(self) -> float:
-        n = len(self.units)
-        return 100.0 * self.counts["translated"] / n if n else 100.0
+        # the stats', as status and the colophon give it: a unit failing a
+        # check is translated (the edition prints it), shown apart on the map
+        return self.stats.percent
 
     def paragraphs(self) -> list[list[UnitStatus]]:
         out: list[list[UnitStatus]] = []
@@ -80,15 +82,16 @@ class LanguageStatus:
 
     def as_dict(self) -> dict:
         return {"document": self.document, "language": self.language, "catalog": self.catalog,
-                "percent": round(self.percent, 2), **self.counts}
+                "percent": round(self.percent, 2), "units": self.stats.units, **self.counts}
 
 
 def collect(project: Project, documents: list[str] | None = None) -> list[LanguageStatus]:
-    """The state of every translatable unit of every document, per target
-    language: from the source (what the units are, in reading order), the
-    catalogs (their state) and ``publish check`` (which fail a check)."""
+    """The state of every unit of every document, per target language, as
+    ``publish status`` counts them (``status.units``: the source's units in
+    reading order, the catalog's states), and which fail a check."""
     from ..check import check_project
     from ..config import text_for
+    from ..status import count, read_catalog, units
     from ..update import extract
     docs = [project.document(n) for n in documents] if documents else project.documents
     findings: dict[tuple[str, str], list[str]] = {}
@@ -101,50 +104,32 @@ def collect(project: Project, documents: list[str] | None = None) -> list[Langua
     out = []
     for doc in docs:
         _, found = extract(project, doc)
-        translatable = [u for u in found if u.translatable]
         title = text_for(project.titles(doc), project.source_language)
         for lang in project.target_languages:
-            path = project.po_path(doc, lang)
-            rel = path.relative_to(project.root).as_posix()
-            entries, stats, revised, heads = {}, catalog.Stats(), "", []
-            if path.exists():
-                po = catalog.read(path, rel)
-                # the units by msgid; the title and the rest (a msgctxt each) apart:
-                # a title is often also the first heading
-                entries = {e.msgid: e for e in po if not e.obsolete and e.msgid and e.msgctxt is None}
-                heads = [e for e in po if not e.obsolete and e.msgid and e.msgctxt in titles.CONTEXTS]
-                stats = catalog.stats(po)
-                revised = po.metadata.get("PO-Revision-Date", "")
-            status = LanguageStatus(doc.name, title, lang, rel, stats, revised)
-            # one square per entry of the catalog, as status and the colophon count them:
-            # a sentence the text has twice is one entry, translated once; after the
-            # text, the title and the rest (paragraph 0: from publish.yml)
-            units, seen = [], set()
-            for u in translatable:
-                if u.msgid not in seen:
-                    seen.add(u.msgid)
-                    units.append((u.paragraph, u.kind, u.msgid, entries.get(u.msgid)))
-            units += [(0, titles.CONTEXTS[e.msgctxt].name, e.msgid, e) for e in heads]
-            for n, (paragraph, kind, msgid, e) in enumerate(units, 1):
-                checks = sorted(set(findings.get((rel, msgid), [])))
-                if e is None or not e.msgstr.strip():
-                    state = "untranslated"
-                elif "fuzzy" in e.flags:
-                    state = "fuzzy"
-                elif checks:
-                    state = "failing"
-                else:
-                    state = "translated"
-                status.units.append(UnitStatus(n, paragraph, kind, state, msgid,
-                                               e.linenum if e is not None else None, checks))
+            rel = project.po_path(doc, lang).relative_to(project.root).as_posix()
+            po = read_catalog(project, doc, lang)
+            revised = po.metadata.get("PO-Revision-Date", "") if po is not None else ""
+            states = units(project, doc, lang, found, po)
+            status = LanguageStatus(doc.name, title, lang, rel, count(s.counted for s in states), revised)
+            # one square per unit as status and the colophon count them: a sentence the
+            # text has twice is one entry, translated once; after the text, the title and
+            # the rest (paragraph 0: from publish.yml)
+            for n, s in enumerate(states, 1):
+                checks = sorted(set(findings.get((rel, s.counted.msgid), [])))
+                state = s.counted.state
+                if state == "translated" and checks:
+                    state = "failing"   # still translated (the edition prints it), shown apart
+                kind = s.unit.kind if s.unit else titles.CONTEXTS[s.counted.context].name
+                status.units.append(UnitStatus(n, s.unit.paragraph if s.unit else 0, kind, state,
+                                               s.counted.msgid, s.entry.linenum if s.entry else None, checks))
             out.append(status)
     return out
 
 
 # --- the page -----------------------------------------------------------------------
 
-def _pct(value: float) -> str:
-    return str(int(value)) if value == int(value) else f"{value:.1f}"
+def _pct(s: LanguageStatus) -> str:
+    return percent_text(s.stats)
 
 
 def chart(statuses: list[LanguageStatus]) -> str:
@@ -170,7 +155,7 @@ def chart(statuses: list[LanguageStatus]) -> str:
     # the labels are HTML over the SVG, so that text does not stretch with the bars
     labels = "".join(
         f'<div class="chart-label" style="top:{i * row}px"><span>{_e(s.document)} · {_e(s.language)}</span>'
-        f'<span class="num">{_pct(s.percent)}%</span></div>' for i, s in enumerate(statuses))
+        f'<span class="num">{_pct(s)}%</span></div>' for i, s in enumerate(statuses))
     return f'<figure class="chart-box" style="height:{height}px">{"".join(parts)}{labels}</figure>'
 
 
@@ -187,11 +172,24 @@ def _unit_title(s: LanguageStatus, u: UnitStatus) -> str:
     return f"unit {u.number}, {u.kind}, {place} — {what}\n{where}\n{text}"
 
 
+def _figures(s: LanguageStatus) -> str:
+    """The counts as ``publish status`` gives them; those failing a check
+    are among the translated."""
+    st, failing = s.stats, s.counts["failing"]
+    if not st.units:
+        return "no units"
+    parts = [f"{st.translated} translated" + (f" ({failing} failing a check)" if failing else "")
+             if st.translated else "",
+             f"{st.fuzzy} {STATE_LABELS['fuzzy']}" if st.fuzzy else "",
+             f"{st.untranslated} untranslated" if st.untranslated else ""]
+    return f"{st.units} unit{'s' if st.units != 1 else ''}: " + " · ".join(p for p in parts if p)
+
+
 def section(s: LanguageStatus, source_lang: str) -> str:
     c = s.counts
     total = max(len(s.units), 1)
     bar = "".join(f'<span class="{st}" style="width:{100 * c[st] / total:.3f}%"></span>' for st in STATES if c[st])
-    figures = " · ".join(f'{c[st]} {STATE_LABELS[st]}' for st in STATES if c[st]) or "no units"
+    figures = _figures(s)
     paras = []
     for p in s.paragraphs():
         cls = " heading" if p[0].kind == "heading" else ""
@@ -203,9 +201,9 @@ def section(s: LanguageStatus, source_lang: str) -> str:
     return (f'<section class="doc" id="{_e(s.document)}-{_e(s.language)}">\n'
             f'<h2><bdi lang="{_e(source_lang)}">{_e(s.title)}</bdi> '
             f'<span class="meta">{_e(s.document)} → {_e(s.language)}</span></h2>\n'
-            f'<p class="figures"><strong>{_pct(s.percent)}%</strong> translated · {figures}'
+            f'<p class="figures"><strong>{_pct(s)}%</strong> translated · {figures}'
             f'{(" · " + words) if words else ""}</p>\n'
-            f'<div class="bar" role="img" aria-label="{_pct(s.percent)}% translated">{bar}</div>\n'
+            f'<div class="bar" role="img" aria-label="{_pct(s)}% translated">{bar}</div>\n'
             f'<p class="where"><code>{_e(s.catalog)}</code>{revised}</p>\n'
             f'<div class="map" role="img" aria-label="the document, one square per unit">{"".join(paras)}</div>\n'
             f'</section>')
@@ -260,9 +258,9 @@ def page(project: Project, statuses: list[LanguageStatus]) -> str:
     from ..config import text_for
     title = text_for(project.title, project.source_language)
     body = "\n".join(section(s, project.source_language) for s in statuses)
-    total = sum(len(s.units) for s in statuses)
-    done = sum(s.counts["translated"] for s in statuses)
-    overall = f"{_pct(100.0 * done / total if total else 100.0)}% of all units translated"
+    overall = catalog.Stats(units=sum(s.stats.units for s in statuses),
+                            translated=sum(s.stats.translated for s in statuses))
+    overall = f"{percent_text(overall)}% of all units translated"
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
