@@ -86,8 +86,10 @@ def _crossings(boxes: list[Box], others: list[Box] | None = None) -> list[tuple[
         boxes = sorted(boxes, key=lambda b: b.x0)
         starts = [b.x0 for b in boxes]
         for i, a in enumerate(boxes):
+            top, bottom = a.top, a.bottom
             for b in boxes[i + 1:bisect.bisect_left(starts, a.x1)]:
-                if _over(a, b):
+                # most boxes the sweep meets are on other lines: two comparisons
+                if b.top < bottom and b.bottom > top and _over(a, b):
                     found.append((a, b))
         return found
     for a in others:
