@@ -125,3 +125,117 @@ def test_the_pdf_declares_pdf_x_4(printer_pdf):
     assert re.search(r"GTS_PDFXVersion[^>]*>\s*PDF/X-4\s*<", xmp), xmp[:2000]
     assert reader.pdf_header == "%PDF-1.6"
     assert reader.metadata.get("/Trapped") == "/False"
+
+
+# --- the booklet -------------------------------------------------------------------------
+
+def test_saddle_stitch_order():
+    from publish.render.booklet import order
+    assert order(8) == [(8, 1), (2, 7), (6, 3), (4, 5)]
+    # six pages: two blanks at the end, where the fold leaves them
+    assert order(6) == [(None, 1), (2, None), (6, 3), (4, 5)]
+    assert order(1) == [(None, 1), (None, None)]
+    assert order(12)[:2] == [(12, 1), (2, 11)] and order(12)[-2:] == [(8, 5), (6, 7)]
+    # a right-to-left book folds on the right: each side the other way round
+    assert order(6, rtl=True) == [(1, None), (None, 2), (3, 6), (5, 4)]
+
+
+def test_the_sheet_is_the_paper_twice_the_page_fits_on():
+    from publish.render.booklet import sheet_size
+    assert [round(x) for x in sheet_size("A5")] == [842, 595]    # A4 landscape
+    assert [round(x) for x in sheet_size("A6")] == [595, 420]    # A5 landscape
+    assert [round(x) for x in sheet_size("A4")] == [842, 595]    # A4 pages at half size
+    assert [round(x) for x in sheet_size("Letter")] == [792, 612]
+
+
+def _numbered_pdf(pages: int, lang: str, extra_css: str = "") -> bytes:
+    """A PDF of ``pages`` A5 pages, each saying only its number."""
+    from weasyprint import CSS, HTML
+    body = "".join(f'<p style="break-after: page">Page{n}</p>' for n in range(1, pages + 1))
+    return HTML(string=f'<html lang="{lang}"><body>{body}</body></html>').write_pdf(
+        stylesheets=[CSS(string="@page { size: A5; margin: 20mm } p { font: 20pt serif }" + extra_css)])
+
+
+def _halves(pdf: bytes, tmp_path) -> list[tuple[str, str]]:
+    """Each side of the booklet as (text of its left half, text of its right half)."""
+    import shutil
+    import subprocess
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    path = tmp_path / "booklet.pdf"
+    path.write_bytes(pdf)
+    reader = PdfReader(path)
+    out = []
+    for number, page in enumerate(reader.pages, 1):
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        sides = []
+        for x in (0, width / 2):
+            text = subprocess.run(["pdftotext", "-f", str(number), "-l", str(number), "-x", str(int(x)), "-y", "0",
+                                   "-W", str(int(width / 2)), "-H", str(int(height)), str(path), "-"],
+                                  capture_output=True, text=True, check=True).stdout
+            sides.append(" ".join(text.split()))
+        out.append(tuple(sides))
+    return out
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("en", [("", "Page1"), ("Page2", ""), ("Page6", "Page3"), ("Page4", "Page5")]),
+    ("fa", [("Page1", ""), ("", "Page2"), ("Page3", "Page6"), ("Page5", "Page4")]),
+])
+def test_the_booklet_holds_the_pages_in_saddle_stitch_order(tmp_path, lang, expected):
+    from publish.render.booklet import impose
+    booklet = impose(_numbered_pdf(6, lang), "A5")
+    reader = PdfReader(io.BytesIO(booklet))
+    assert len(reader.pages) == 4                     # two sheets, printed on both sides
+    assert all([round(float(x)) for x in p.mediabox] == [0, 0, 842, 595] for p in reader.pages)
+    assert _halves(booklet, tmp_path) == expected
+
+
+def test_the_booklet_shows_only_what_is_inside_the_trim(tmp_path):
+    """Bleed and marks belong to the single page: clipped, they never reach the neighbour."""
+    from publish.render.booklet import impose
+    from publish.render.pdf import page_box
+    marked = _numbered_pdf(2, "en", page_box("3mm", "both") + " html { background: black }")
+    booklet = impose(marked, "A5")
+    sheet = PdfReader(io.BytesIO(booklet)).pages[0]
+    # the two A5 pages fill the A4 sheet exactly: anything outside their trim would overlap
+    assert [round(float(x)) for x in sheet.mediabox] == [0, 0, 842, 595]
+    assert "/TrimBox" not in sheet or [round(float(x)) for x in sheet["/TrimBox"]] == [0, 0, 842, 595]
+    assert _halves(booklet, tmp_path)[0] == ("", "Page1")
+
+
+def test_build_makes_the_booklet_from_the_pdf(printer_pdf):
+    root = printer_pdf.parents[2]
+    project = config.load(root)
+    result = build.build(project, editions=["fa"], formats=["booklet"], jobs=1)
+    # from the PDF already there: it is not rendered again
+    assert [(o.path, o.rendered) for o in result.outputs] == [("build/fa/doc.pdf", False),
+                                                              ("build/fa/doc.booklet.pdf", True)]
+    booklet = PdfReader(root / "build/fa/doc.booklet.pdf")
+    pages = len(PdfReader(printer_pdf).pages)
+    assert len(booklet.pages) == 2 * -(-pages // 4)   # two sides a sheet, four pages a sheet
+    assert not any(o.rendered for o in build.build(project, editions=["fa"], formats=["booklet"]).outputs)
+    # the PDF is rendered again (forced): the booklet with it, in the same job, keyed by the new PDF's bytes
+    again = build.build(project, editions=["fa"], formats=["booklet"], jobs=1, force=True)
+    assert [o.rendered for o in again.outputs] == [True, True]
+    assert not any(o.written for o in again.outputs), again.outputs   # the same bytes: reproducible
+    assert not any(o.rendered for o in build.build(project, editions=["fa"], formats=["booklet"]).outputs)
+
+
+def test_the_index_lists_booklets_once_there_are_some(make_project):
+    from publish.render import index
+    root = make_project()
+    project = config.load(root)
+    assert index.listed(project) == ["html", "epub", "pdf"]   # a build without -f makes none
+    (root / "build/fa").mkdir(parents=True)
+    (root / "build/fa/doc.booklet.pdf").write_bytes(b"%PDF-1.6\n")
+    assert index.listed(project) == ["html", "epub", "pdf", "booklet"]
+    page = index.page(project)
+    assert 'href="fa/doc.booklet.pdf"' in page and "Booklet" in page
+
+
+def test_the_command_line_offers_the_booklet():
+    from click.testing import CliRunner
+    from publish.cli import main
+    out = CliRunner().invoke(main, ["build", "--help"]).output
+    assert "booklet" in out and "[html|epub|pdf|booklet]" in out

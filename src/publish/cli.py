@@ -275,7 +275,8 @@ def glossary_cmd(ctx, tbx):
 @click.option("-e", "--edition", "editions", multiple=True, shell_complete=_EDITIONS,
               help="Only this edition (fa, en, fa-en …); repeatable.")
 @click.option("-f", "--format", "formats", multiple=True, type=click.Choice(FORMATS),
-              help="Only this format; repeatable.")
+              help="Only this format; repeatable. booklet (the PDF imposed two-up for an office printer, "
+                   "<document>.booklet.pdf) is made only when named.")
 @click.option("--strict", is_flag=True, help="Fail if any unit is untranslated or fuzzy.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Say what was rendered and why, and what was skipped.")
@@ -291,7 +292,8 @@ def build(ctx, editions, formats, strict, quiet, verbose, force, jobs, keep_goin
 
     Only outputs whose inputs changed are rendered again; they render side by
     side, one per core. Untranslated and fuzzy units are printed in the
-    original and marked, unless --strict is given.
+    original and marked, unless --strict is given. -f booklet imposes each
+    PDF two-up in saddle-stitch order (rendering the PDF if needed).
     """
     import sys
     from .build import build as run

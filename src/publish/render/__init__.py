@@ -60,6 +60,9 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("epub", "epub", fonts=True, cover=lambda p: True),
     Format("pdf", "pdf", settings=_pdf_settings, fonts=True, needs_fonts=True, cover=lambda p: p.pdf_cover, processes=True,
            libraries=("weasyprint", "pydyf", "fontTools", "tinycss2", "cssselect2")),
+    # the PDF imposed two-up for an office printer: made from the PDF's file, only when asked for
+    Format("booklet", "booklet", suffix=".booklet.pdf", made_from="pdf", settings=_booklet_settings,
+           libraries=("pypdf",), by_default=False),
     # the social-card picture (the page's <meta property="og:image">) lies beside the page
     Format("cover", "cover", fonts=True, cover=lambda p: True, named=False),
 )}
@@ -73,7 +76,7 @@ DEFAULT = tuple(n for n in NAMED if FORMATS[n].by_default)          # what a bui
 
 def output_name(project, doc, lang: str, fmt: str) -> str:
     """The file name of one output of ``doc`` in an edition whose language is
-    ``lang``: report.html, report.epub, report.pdf, report.cover.png."""
+    ``lang``: report.html, report.epub, report.pdf, report.booklet.pdf, report.cover.png."""
     if fmt == "cover":
         from .cover import filename
         return filename(project, doc, lang)

@@ -16,7 +16,7 @@ from pathlib import Path
 from .. import languages
 from ..config import Document, Project, text_for
 from ..files import write_atomic
-from . import NAMED as FORMATS, output_name
+from . import DEFAULT, NAMED, output_name
 from .labels import digits, label
 from .siblings import editions, language_name, name
 
@@ -74,12 +74,22 @@ def _in(text: str, lang: str, section_lang: str, tag: str = "span") -> str:
     return f'<{tag} lang="{languages.tag(lang)}" dir="{languages.parse(lang).direction}">{_e(text)}</{tag}>'
 
 
+def listed(project: Project) -> list[str]:
+    """The formats the table has a column for: those every build makes, and
+    one made only on request (the booklet) once build/ has such a file."""
+    def made(fmt):
+        return any((project.build_dir / edition / output_name(project, doc, langs[-1], fmt)).is_file()
+                   for doc in project.documents for edition, langs in editions(project).items())
+    return [f for f in NAMED if f in DEFAULT or made(f)]
+
+
 def section(project: Project, lang: str, doc_titles: dict[str, dict[str, tuple[str, str]]]) -> str:
     """The table of every document, edition and format, in ``lang``."""
     tag = languages.tag(lang)
     out = [f'<section id="{tag}" lang="{tag}" dir="{languages.parse(lang).direction}" aria-labelledby="h-{tag}">',
            f'<h2 id="h-{tag}">{_e(label(lang, "downloads"))}</h2>']
-    head = "".join(f'<th scope="col">{_e(label(lang, "format_" + f))}</th>' for f in FORMATS)
+    formats = listed(project)
+    head = "".join(f'<th scope="col">{_e(label(lang, "format_" + f))}</th>' for f in formats)
     for doc in project.documents:
         text, in_lang = doc_titles[doc.name][lang]
         out.append(f'<h3>{_in(text, in_lang, lang)}</h3>')
@@ -89,10 +99,11 @@ def section(project: Project, lang: str, doc_titles: dict[str, dict[str, tuple[s
             cover = output_name(project, doc, langs[-1], "cover")
             thumb = f'<img src="{_e(edition)}/{_e(cover)}" alt="">' if (folder / cover).is_file() else ""
             cells = []
-            for fmt in FORMATS:
-                path = folder / f"{doc.name}.{fmt}"
+            for fmt in formats:
+                file = output_name(project, doc, langs[-1], fmt)
+                path = folder / file
                 if path.is_file():
-                    cells.append(f'<td><a href="{_e(edition)}/{_e(doc.name)}.{fmt}" hreflang="{languages.tag(langs[-1])}"'
+                    cells.append(f'<td><a href="{_e(edition)}/{_e(file)}" hreflang="{languages.tag(langs[-1])}"'
                                  f'>{_e(label(lang, "format_" + fmt))}</a> '
                                  f'<span class="size">{_e(size_text(path.stat().st_size, lang))}</span></td>')
                 else:

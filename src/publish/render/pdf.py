@@ -1,8 +1,10 @@
 """Edition tree → PDF, rendered by WeasyPrint from our print HTML."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
+import uuid
 import warnings
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -77,11 +79,31 @@ def write(a: Assembled, project_root: Path, paper: str = "A5", pdf_ua: bool = Fa
         doc = notes.lay_out(html, lambda text: HTML(string=text, base_url=str(STYLES) + "/",
                                                     url_fetcher=fetcher).render(**options, stylesheets=sheets),
                               footnotes)
-        return doc.write_pdf(**options)
+        with _document_id(ident if variant != "none" else None):
+            return doc.write_pdf(**options)
     except PublishError:
         raise
     except Exception as exc:  # WeasyPrint raises many kinds; the user needs one line
         raise PublishError(f"WeasyPrint could not render the PDF: {type(exc).__name__}: {exc}") from None
+
+
+@contextlib.contextmanager
+def _document_id(ident: bytes | None):
+    """WeasyPrint 70 gives a PDF/X-4's XMP a random xmpMM:DocumentID (uuid4,
+    its own TODO says so), which would make two builds of the same edition
+    differ; for the time of the write it is the edition's own identifier.
+    The PDF is written in one thread of its process (a worker, or the build
+    itself for one job), so nothing else sees the swap."""
+    if ident is None:
+        yield
+        return
+    from weasyprint.pdf import metadata
+    random = metadata.uuid4
+    metadata.uuid4 = lambda: uuid.UUID(ident.decode("ascii"), version=4)
+    try:
+        yield
+    finally:
+        metadata.uuid4 = random
 
 
 def page_box(bleed: str, marks: str) -> str:
