@@ -232,22 +232,63 @@ def number(body: str, mode: str, numbers: dict[str, int] | None = None) -> str:
 def pages_of_notes(document) -> dict[str, int]:
     """Note id → the page (index) of its call, from a WeasyPrint document,
     in the order of the pages and of the text.  A note is numbered on the
-    page that calls it, as the CSS footnote counter is: when WeasyPrint
-    carries a note over to the next page (it does so to keep a paragraph's
-    lines together), the note keeps its number."""
-    found: dict[str, int] = {}
+    page that calls it, as the CSS footnote counter is."""
+    return _where(document)[0]
 
-    def visit(box, page: int):
+
+def _where(document) -> tuple[dict[str, int], dict[str, int], dict[str, tuple[int, int]]]:
+    """Where a layout put things: note id → the page of its call and → the
+    last page of its text; block mark (``data-b``) → its first and last page."""
+    calls: dict[str, int] = {}
+    texts: dict[str, int] = {}
+    blocks: dict[str, tuple[int, int]] = {}
+
+    def visit(box, page: int, in_area: bool):
         element = getattr(box, "element", None)
-        if (element is not None and getattr(box, "pseudo_type", None) is None
-                and (element.get("class") or "").startswith("footnote") and element.get("id")):
-            found.setdefault(element.get("id"), page)
+        if element is not None and getattr(box, "pseudo_type", None) is None:
+            ident = element.get("id")
+            if ident and (element.get("class") or "").startswith("footnote"):
+                if in_area:
+                    texts[ident] = page
+                else:
+                    calls.setdefault(ident, page)
+            mark = element.get("data-b")
+            if mark:
+                first, _ = blocks.get(mark, (page, page))
+                blocks[mark] = (first, page)
+        in_area = in_area or type(box).__name__ == "FootnoteAreaBox"
         for child in getattr(box, "children", None) or ():
-            visit(child, page)
+            visit(child, page, in_area)
 
     for i, page in enumerate(document.pages):
-        visit(page._page_box, i)
-    return found
+        visit(page._page_box, i, False)
+    return calls, texts, blocks
+
+
+_BLOCK_START = re.compile(r'<p>|<div class="pair(?: heading)?">')
+
+
+def _mark_blocks(html: str) -> str:
+    """Paragraphs and the parallel text's pairs marked ``data-b="N"``, so
+    that a layout can say which one a page break cut."""
+    count = iter(range(1, 1 << 30))
+    return _BLOCK_START.sub(lambda m: f'{m.group(0)[:-1]} data-b="{next(count)}">', html)
+
+
+def _keep_notes_with_calls(html: str, document) -> str:
+    """WeasyPrint carries a note over to the next page when the lines after
+    its call need the room (to keep a paragraph's first lines together); a
+    press would rather end the page short.  So the block that the page break
+    cut, on a page whose note was carried over, starts the next page."""
+    calls, texts, blocks = _where(document)
+    pages = {calls[n] for n in calls if n in texts and texts[n] > calls[n]}
+    out = html
+    for page in sorted(pages):
+        cut = [int(mark) for mark, (first, last) in blocks.items() if first == page and last > page]
+        if cut:
+            mark = min(cut)   # the outermost: a pair before the paragraphs in it
+            out = out.replace(f' data-b="{mark}">', f' data-b="{mark}" style="break-before: page">', 1)
+    return out
 
 
 def per_page(pages: dict[str, int], langs: dict[str, str]) -> dict[str, int]:
@@ -261,26 +302,27 @@ def per_page(pages: dict[str, int], langs: dict[str, str]) -> dict[str, int]:
     return out
 
 
-def lay_out(html: str, render: Callable[[str], object], mode: str, passes: int = 3):
+def lay_out(html: str, render: Callable[[str], object], mode: str, passes: int = 4):
     """The laid-out document of the print page ``html``.  Numbered per
     page, the notes need a layout to be numbered: render, number each page's
-    notes from 1, render again; a number of other width can move a line, and
-    a note with it, so until the pages hold the same notes (at most
-    ``passes`` renderings; two in practice, as a page's numbers are one digit)."""
+    notes from 1, render again; and a page whose note WeasyPrint carried
+    over to the next one ends before the block the break cut, so the note
+    stands under its call.  Either can move lines, and notes with them: until
+    nothing changes, at most ``passes`` renderings (one when the text has no
+    note, two or three in practice)."""
     html = number(html, "document" if mode == "page" else mode)
+    if 'class="footnote' not in html:
+        return render(html)
+    html = _mark_blocks(html)
     document = render(html)
-    if mode != "page" or 'class="footnote' not in html:
-        return document
     langs = {m.group(2) or "": m.group(3) for m in _NOTE_ID.finditer(html)}
-    for _ in range(passes - 1):
-        pages = pages_of_notes(document)
-        if not pages:
-            return document
-        renumbered = number(html, "document", per_page(pages, langs))
-        if renumbered == html:   # every page's notes already start at 1 (all on one page, say)
+    for i in range(passes - 1):
+        # the last rendering only numbers: a page's numbers must be those of the pages printed
+        changed = html if i == passes - 2 else _keep_notes_with_calls(html, document)
+        if mode == "page":
+            changed = number(changed, "document", per_page(pages_of_notes(document), langs))
+        if changed == html:
             break
-        html = renumbered
+        html = changed
         document = render(html)
-        if pages_of_notes(document) == pages:
-            break
     return document
