@@ -93,6 +93,10 @@ pdf:
   # bleed: 3mm                     # the page grows by this beyond the trim (MediaBox/BleedBox; TrimBox = paper)
   # marks: none                    # none | crop | cross | both: printer's marks, drawn in the bleed
   # variant: none                  # none | pdf/x-4 (the file declares PDF/X-4; not with pdf_ua: true)
+
+# A picture alone in its paragraph is a figure, captioned with its description:
+# figures:
+#   numbered: false                # true: "Figure 1:" (شکل ۱:) before each caption
 """
 
 # A starter text, so that the first build has something to show; `publish
