@@ -17,7 +17,9 @@ pandoc's markup, which is regular, as text:
   its own, after its words, or not at all.
 
 Per-page numbers are known only after layout: ``lay_out`` renders once,
-reads on which page each note landed, numbers them and renders again.
+reads on which page each note is called, numbers them and renders again;
+and where WeasyPrint carried a note over to the next page, it ends that page
+before the block the break cut and renders again.
 """
 from __future__ import annotations
 
@@ -25,10 +27,8 @@ import html as _html
 import re
 from collections.abc import Callable
 
+from ..assemble import direction as _direction
 from .labels import digits
-
-FOOTNOTE_MODES = ("page", "chapter", "document")
-LINK_ADDRESS_MODES = ("footnote", "inline", "none")
 
 # pandoc's call of note N (HTML: <sup>N</sup> inside; EPUB: N alone)
 _CALL = re.compile(r'<a href="#fn(\d+)" class="footnote-ref" id="fnref\1"([^>]*)>(<sup>)?\d+(</sup>)?</a>')
@@ -49,13 +49,8 @@ _TAGS = re.compile(r"<[^>]+>")
 _BLOCK = re.compile(r"<(/?)(p|div|ol|ul|li|blockquote|pre|dl|dt|dd|table|thead|tbody|tr|td|th|figure|figcaption|hr)\b([^>]*)>")
 
 
-def _direction(lang: str) -> str:
-    from ..assemble import direction
-    return direction(lang)
-
-
 class _Notes:
-    """pandoc's notes of a page: number → (language, body without back-link)."""
+    """pandoc's notes of a page: number → (language, body as pandoc wrote it)."""
 
     def __init__(self, body: str, lang: str, item: re.Pattern = _ITEM):
         self.lang = lang
