@@ -104,12 +104,47 @@ class Assembled:
 
 # --- translations -----------------------------------------------------------------
 
-def _prepare(msgstr: str) -> str:
+def _prepare(msgstr: str) -> tuple[str, list[str]]:
+    """A translation as the reader gets it, and its translator's notes
+    (``split_notes``), each prepared as a translation of its own."""
     # bidi controls and control characters never reach an edition (XML forbids
     # most; catalogs refuse those, see catalog._FORBIDDEN); a NEL is a line end
     text = CONTROLS.sub("", BIDI_CONTROLS.sub("", _PRIVATE.sub("", msgstr.replace("\x85", "\n"))))
     text = re.sub(r"\s*\n\s*", " ", text).strip()
+    # the notes are cut out after the private-use characters are gone, so no
+    # translation can forge a note's mark (nor a footnote's, below)
+    text, notes = split_notes(text, lambda k: f"\ue003{k}\ue004")
     text = _FOOTREF.sub(lambda m: f"\ue000{m.group(1)}\ue001", text)
+    # a [^N] in a note is text: the source's notes are placed in the translation only;
+    # a ^[ in a note is text too (a note in a note): escaped, so it is no superscript
+    return _paragraph(text), [_paragraph(_inner(n.strip())) for n in notes]
+
+
+def _inner(note: str) -> str:
+    """A note's text with the caret of each ^[ (a note in the note) and [^N]
+    (a footnote mark, which only the translation itself places) escaped,
+    outside code spans: both are printed as the text they are, and neither
+    caret pairs with another into a superscript."""
+    out, i, n = [], 0, len(note)
+    while i < n:
+        ch = note[i]
+        if ch == "\\":
+            out.append(note[i:i + 2])
+            i += 2
+            continue
+        if ch == "`":
+            end = _code_end(note, i)
+            out.append(note[i:end])
+            i = end
+            continue
+        if ch == "^" and (note.startswith("[", i + 1) or (i and note[i - 1] == "[")):
+            out.append("\\")
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def _paragraph(text: str) -> str:
     # A translation is one paragraph: neutralise what would start a block on
     # a line of its own (and only that: "*word*" at the start is emphasis).
     if _BLOCK_START.match(text):
@@ -117,6 +152,167 @@ def _prepare(msgstr: str) -> str:
     if re.match(r"\[[^\]]*\]:", text):
         text = "\\" + text
     return text
+
+
+# --- translator's notes --------------------------------------------------------------
+# A translator adds a note of their own with pandoc's inline-note syntax, ^[…],
+# anywhere in a translation.  The reader (commonmark_x) has no inline notes, and
+# it leaves footnotes out on purpose ([^N] are the source's notes, placed by
+# ``_place``), so a note is cut out of the text here, read as a translation of
+# its own in the same pandoc runs, sanitised by the same allow-list, and put
+# back where it was as a Note that says it is the translator's.
+
+_NOTE_MARK = re.compile("\ue003(\\d+)\ue004")
+
+
+def _code_end(text: str, i: int) -> int:
+    """Where the code span opened by the backticks at ``i`` ends (after its
+    closing run), as CommonMark reads it; after the opening run when it is
+    never closed (the backticks are then text)."""
+    j = i
+    while j < len(text) and text[j] == "`":
+        j += 1
+    close = re.compile(f"(?<!`){text[i:j]}(?!`)").search(text, j)
+    return close.end() if close else j
+
+
+def note_spans(text: str) -> list[tuple[int, int]]:
+    """Each translator's note ``^[…]`` of a translation as (start, end):
+    ``text[start:end]`` is the whole note, its brackets matched (a link in it
+    is fine); end is -1 for a note never closed.  A ``^[`` in a code span or
+    after a backslash is text.  A note inside a note is part of the outer one."""
+    out: list[tuple[int, int]] = []
+    if "^[" not in text:   # nearly every translation: no scan
+        return out
+    i, n, depth, start = 0, len(text), 0, 0
+    while i < n:
+        ch = text[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "`":
+            i = _code_end(text, i)
+            continue
+        if depth == 0:
+            if ch == "^" and text.startswith("[", i + 1):
+                depth, start = 1, i
+                i += 2
+                continue
+        elif ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+            if depth == 0:
+                out.append((start, i + 1))
+        i += 1
+    if depth:
+        out.append((start, -1))
+    return out
+
+
+def split_notes(text: str, mark=lambda k: "") -> tuple[str, list[str]]:
+    """``text`` with each translator's note cut out (``mark(k)`` in the place
+    of the k-th), and the notes' texts; a note never closed stays, as text."""
+    out, notes, pos = [], [], 0
+    for start, end in note_spans(text):
+        if end < 0:
+            break
+        out += [text[pos:start], mark(len(notes))]
+        notes.append(text[start + 2:end - 1])
+        pos = end
+    return "".join(out) + text[pos:], notes
+
+
+def _note(content: list, lang: str | None) -> dict:
+    """A translator's note: its label (render.labels, in the translation's
+    language), then the note."""
+    from .render.labels import label
+    words: list = []
+    for word in f"{label(lang or 'en', 'translator_note')}:".split():
+        words += [{"t": "Space"}, {"t": "Str", "c": word}] if words else [{"t": "Str", "c": word}]
+    marked = {"t": "Span", "c": [["", ["translator-note"], []], [{"t": "Emph", "c": words}]]}
+    return {"t": "Note", "c": [{"t": "Para", "c": [marked, {"t": "Space"}, *_no_pictures(content)]}]}
+
+
+def _no_pictures(inlines: list) -> list:
+    """A note's words without pictures: a picture in a translation is shown
+    only when its source sentence has it (``_place``), which a note has not;
+    its description is kept."""
+    out = []
+    for el in inlines:
+        t = el["t"]
+        if t == "Image":
+            out += _no_pictures(el["c"][1])
+        elif t in STYLED:
+            out.append({"t": t, "c": _no_pictures(el["c"])})
+        elif t in WRAPPING:
+            out.append({"t": t, "c": [el["c"][0], _no_pictures(el["c"][1]), *el["c"][2:]]})
+        else:
+            out.append(el)
+    return out
+
+
+def _take_marks(inlines: list, found: list[int]) -> list:
+    """``inlines`` without note marks; the marks' numbers into ``found``."""
+    out = []
+    for el in inlines:
+        t, c = el["t"], el.get("c")
+        if t in ("Str", "Math", "Code") and "\ue003" in (c if t == "Str" else c[1]):
+            text = c if t == "Str" else c[1]
+            found += [int(k) for k in _NOTE_MARK.findall(text)]
+            text = _NOTE_MARK.sub("", text)
+            if t == "Str":
+                if text:
+                    out.append({"t": "Str", "c": text})
+            else:
+                out.append({"t": t, "c": [c[0], text]})
+        elif t in STYLED:
+            out.append({"t": t, "c": _take_marks(c, found)})
+        elif t in WRAPPING or t == "Image":
+            out.append({"t": t, "c": [c[0], _take_marks(c[1], found), *c[2:]]})
+        else:
+            out.append(el)
+    return out
+
+
+def _attach(inlines: list, notes: list, depth: int = 2) -> list:
+    """Each note mark replaced by its note (``notes[k]``, a Note).  A note
+    whose mark is in a link's words or a picture's description follows the
+    link or picture: a note's call is a link, and links do not nest."""
+    out: list = []
+    for el in inlines:
+        t, c = el["t"], el.get("c")
+        if t == "Str" and "\ue003" in c:
+            pos = 0
+            for m in _NOTE_MARK.finditer(c):
+                if m.start() > pos:
+                    out.append({"t": "Str", "c": c[pos:m.start()]})
+                out += _placed(notes, int(m.group(1)), depth)
+                pos = m.end()
+            if c[pos:]:
+                out.append({"t": "Str", "c": c[pos:]})
+        elif t in STYLED:
+            out.append({"t": t, "c": _attach(c, notes, depth + 1)})
+        elif t in ("Span", "Quoted"):
+            out.append({"t": t, "c": [c[0], _attach(c[1], notes, depth + 1)]})
+        elif t in ("Link", "Image", "Math"):
+            found: list[int] = []
+            out += _take_marks([el], found)
+            for k in found:
+                out += _placed(notes, k, depth)
+        else:
+            out.append(el)
+    return out
+
+
+def _placed(notes: list, k: int, depth: int) -> list:
+    note = notes[k] if k < len(notes) else None
+    if note is None:
+        return []
+    notes[k] = None   # each note once
+    if depth + nesting_depth(note) > MAX_DEPTH:
+        raise _TooDeep
+    return [note]
 
 
 # Translations per pandoc run: a catalog of 11,000 is read in eleven runs, two
@@ -147,7 +343,16 @@ def parse_translations(texts: list[str], lang: str | None = None) -> list[list]:
         return []
     from collections import deque
     from concurrent.futures import ThreadPoolExecutor
-    prepared = [_prepare(t) for t in texts]
+    # the translations, then their translator's notes, read in the same runs
+    prepared, owners, notes_of = [], [], []
+    for i, t in enumerate(texts):
+        text, notes = _prepare(t)
+        prepared.append(text)
+        notes_of.append(notes)
+    for i, notes in enumerate(notes_of):
+        notes_of[i] = list(range(len(prepared), len(prepared) + len(notes)))
+        owners += [i] * len(notes)
+        prepared += notes
     # A separator no translation can forge (an entity decodes to any
     # character, so a fixed one could shift text from one unit to the next).
     sep = _SEPARATOR + uuid.uuid4().hex
@@ -169,8 +374,21 @@ def parse_translations(texts: list[str], lang: str | None = None) -> list[list]:
             i, group, future = running.popleft()
             blocks = future.result()
             more()
-            parsed.extend(_read_batch(blocks, group, i, sep, fmt))
-    return parsed
+            try:
+                parsed.extend(_read_batch(blocks, group, i, sep, fmt))
+            except TranslationError as exc:   # in a note: the translation it is in
+                exc.index = exc.index if exc.index < len(texts) else owners[exc.index - len(texts)]
+                raise
+    out = parsed[:len(texts)]
+    for i, numbers in enumerate(notes_of):
+        if numbers:
+            notes = [_note(parsed[k], lang) if parsed[k] else None for k in numbers]   # ^[] is no note
+            try:
+                out[i] = _attach(out[i], notes)
+            except _TooDeep:
+                raise TranslationError(i, f"markup nested more than {MAX_DEPTH} deep") from None
+            out[i] += [n for n in notes if n is not None]   # a note is never lost
+    return out
 
 
 def _parse_or_none(joined: str, fmt: str = TRANSLATION_FORMAT) -> list | None:

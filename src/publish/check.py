@@ -32,7 +32,7 @@ from typing import Callable, Iterable, Iterator
 
 import polib
 
-from .assemble import BIDI_CONTROLS, direction
+from .assemble import BIDI_CONTROLS, direction, note_spans, split_notes
 from .errors import PublishError, where
 from .languages import parse as parse_language, tag as language_tag
 from .status import printable
@@ -930,6 +930,25 @@ def html_tags(text: str) -> Counter:
     return Counter(m.group(2).lower() if m.group(2) else "!--" for m in _HTML_TAG.finditer(_strip_code(text)))
 
 
+@checker("note")
+def translator_note(source: str, target: str, ctx: Context) -> Iterator[str]:
+    """A translator's note, ``^[…]`` (a footnote marked as the translator's
+    in the edition), as the editions read it: closed, not empty, and
+    without what it cannot hold."""
+    for start, end in note_spans(target):
+        if end < 0:
+            yield f"the translator's note at {_quote(target[start:start + 20])} is never closed with ]: it is printed as it is"
+            continue
+        inner = target[start + 2:end - 1]
+        if not inner.strip():
+            yield "the translator's note ^[] is empty: the editions leave it out"
+        if note_spans(inner):
+            yield "a note inside a translator's note is printed as the text it is: ^[…] inside ^[…]"
+        if re.search(r"\[\^\d+\]", inner):
+            yield ("a footnote mark [^N] inside a translator's note is printed as it is: "
+                   "put the source's footnote mark outside the note")
+
+
 @checker("html")
 def raw_html(source: str, target: str, ctx: Context) -> Iterator[str]:
     """Raw HTML in a translation.  A translation is Markdown text only: a tag
@@ -1173,6 +1192,11 @@ def title(source: str, target: str, ctx: Context) -> Iterator[str]:
 # translation's quality (a "# check: ignore bidi" let a U+202E through
 # --strict).  Named here even before they exist, so a new one is safe at once.
 UNSILENCEABLE = frozenset({"bidi", "control", "html"})
+# The checks that read a translator's notes (^[…]) with the rest: what guards
+# readers, and the notes' own form.  The others compare the translation with
+# the source, which a note is not part of (a year or a link in a note is no
+# number or link missing from the source).
+WHOLE_TARGET = frozenset({"bidi", "html", "note"})
 _IGNORE_COMMENT = re.compile(r"check:\s*ignore\s+([\w\-]+(?:[\s,]+[\w\-]+)*)", re.I)
 _STATE_CHECKS = ("untranslated", "fuzzy")
 LENGTH_MIN_UNITS = 5   # fewer translated units than this: no median, no length check
@@ -1253,6 +1277,8 @@ def check_catalog(po: polib.POFile, path_display: str, lang: str, source_lang: s
             fn = CHECKS[name]
             seen = set()
             for source, target in pairs if name not in _STATE_CHECKS else pairs[:1]:
+                if name not in WHOLE_TARGET:   # a translator's note translates nothing of the source
+                    target = split_notes(target)[0]
                 for message in fn(source, target, ctx):
                     if message in seen:
                         continue

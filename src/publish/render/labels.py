@@ -34,6 +34,7 @@ LABELS = {
         "made_with": "Made with publish.",
         "bilingual": "Parallel text",
         "notes": "Notes",
+        "translator_note": "Translator’s note",   # before a note the translator added (^[…])
         "figure": "Figure {n}:",   # before a caption, when publish.yml numbers figures
         "translated_by": "Translated by {names}",
         "licence": "Licence",
@@ -69,6 +70,7 @@ LABELS = {
         "made_with": "Erstellt mit publish.",
         "bilingual": "Zweisprachige Ausgabe",
         "notes": "Anmerkungen",
+        "translator_note": "Anmerkung des Übersetzers",
         "figure": "Abbildung {n}:",
         "translated_by": "Übersetzt von {names}",
         "licence": "Lizenz",
@@ -96,14 +98,15 @@ LABELS = {
         "published": "تاریخ انتشار",
         "translation": "ترجمه",
         "original": "متن اصلی",
+        # a Persian noun after a number stays singular: one form for every count
         "complete": "{percent}٪ متن ترجمه شده است ({translated} از {units} واحد).",
         "missing": "بخش‌هایی که هنوز ترجمه نشده‌اند به زبان اصلی و با نشانه آمده‌اند.",
         "untranslated": "هنوز ترجمه نشده",
-        # a Persian noun after a number stays singular: one form for every count
         "fuzzy": "ترجمه در حال بازبینی",
         "made_with": "ساخته‌شده با publish.",
         "bilingual": "متن دوزبانه",
         "notes": "یادداشت‌ها",
+        "translator_note": "یادداشت مترجم",
         "figure": "شکل {n}:",
         "translated_by": "ترجمهٔ {names}",
         "licence": "پروانه",
