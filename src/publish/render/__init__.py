@@ -60,9 +60,10 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("epub", "epub", fonts=True, cover=lambda p: True),
     Format("pdf", "pdf", settings=_pdf_settings, fonts=True, needs_fonts=True, cover=lambda p: p.pdf_cover, processes=True,
            libraries=("weasyprint", "pydyf", "fontTools", "tinycss2", "cssselect2")),
-    # the PDF imposed two-up for an office printer: made from the PDF's file, only when asked for
+    # the PDF imposed two-up for an office printer: made from the PDF's file, only when asked for;
+    # pypdf parses every page's content in Python (a tenth of a second a page): in processes too
     Format("booklet", "booklet", suffix=".booklet.pdf", made_from="pdf", settings=_booklet_settings,
-           libraries=("pypdf",), by_default=False),
+           libraries=("pypdf",), processes=True, by_default=False),
     # the social-card picture (the page's <meta property="og:image">) lies beside the page
     Format("cover", "cover", fonts=True, cover=lambda p: True, named=False),
 )}
