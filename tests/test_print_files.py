@@ -124,6 +124,8 @@ def test_the_pdf_declares_pdf_x_4(printer_pdf):
     xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
     assert re.search(r"GTS_PDFXVersion[^>]*>\s*PDF/X-4\s*<", xmp), xmp[:2000]
     assert reader.pdf_header == "%PDF-1.6"
+    # PDF/X: every page has a TrimBox, and no ArtBox beside it
+    assert all("/TrimBox" in page and "/ArtBox" not in page for page in reader.pages)
     assert reader.metadata.get("/Trapped") == "/False"
 
 
