@@ -10,7 +10,9 @@ markup; footnotes become units of their own.
 """
 from __future__ import annotations
 
+import base64
 import bisect
+import hashlib
 import re
 from dataclasses import dataclass, field
 from itertools import accumulate
@@ -31,6 +33,14 @@ class Unit:
     index: int             # sentence i …
     count: int             # … of k
     translatable: bool
+    anchor: str = ""       # its stable name (``anchor``): the HTML id u-<anchor>, the PO's preview link
+
+    @property
+    def place(self) -> str:
+        """What kind of text the unit is in, for the catalog: nothing that
+        counts what comes before it (a footnote's number, a paragraph's), so
+        removing a list item changes no other entry's comment."""
+        return _NUMBER.sub("", self.kind)
 
     @property
     def position(self) -> str:
@@ -38,6 +48,36 @@ class Unit:
         if self.count > 1 or self.kind not in ("heading",):
             where += f", sentence {self.index} of {self.count}"
         return where
+
+
+_NUMBER = re.compile(r" \d+$")
+
+
+def anchor(msgid: str, occurrence: int = 1) -> str:
+    """A unit's stable name, made from its own text: the first 40 bits of
+    its BLAKE2 digest in lower-case base 32 (8 characters), and ``-n`` for
+    the n-th unit of a document with the same text.  The PO comments link to
+    ``<edition>/<doc>.html#u-<anchor>``, the id the HTML renderers are to
+    give the unit (one function, so they cannot disagree); a running count
+    would rename every later unit when one is removed, and every link with
+    it.  ``Anchors`` counts the occurrences."""
+    digest = hashlib.blake2b(msgid.encode("utf-8"), digest_size=5).digest()
+    name = base64.b32encode(digest).decode("ascii").lower()
+    return name if occurrence == 1 else f"{name}-{occurrence}"
+
+
+class Anchors:
+    """The anchors of one document's units, in reading order.  Occurrences
+    are counted by name, not by text: two texts whose digests share 40 bits
+    (for 11,000 units, a chance of about one in 18,000) still get two ids."""
+
+    def __init__(self):
+        self._seen: dict[str, int] = {}
+
+    def __call__(self, msgid: str) -> str:
+        name = anchor(msgid)
+        n = self._seen[name] = self._seen.get(name, 0) + 1
+        return name if n == 1 else f"{name}-{n}"
 
 
 # a link's or picture's address is no words; its title is (a reader sees it,
@@ -403,6 +443,7 @@ def rebuild(blocks: list[Block], translate: Translate, by_sentence: bool = True,
     ``on_unit`` sees every unit in reading order, a sentence before the
     footnotes it calls."""
     notes = _Notes()
+    anchors = Anchors()
     walker: Walker
 
     def on_text(inlines, ctx: Context):
@@ -410,7 +451,8 @@ def rebuild(blocks: list[Block], translate: Translate, by_sentence: bool = True,
         out: list[Inline] = []
         for i, piece in enumerate(pieces, 1):
             msgid = to_markdown(piece, notes)
-            unit = Unit(msgid, first_line(piece), ctx.kind, ctx.section, ctx.paragraph, i, len(pieces), has_words(msgid))
+            unit = Unit(msgid, first_line(piece), ctx.kind, ctx.section, ctx.paragraph, i, len(pieces),
+                        has_words(msgid), anchors(msgid))
             if on_unit:
                 on_unit(unit)
             rebuilt: dict[int, Inline] = {}
