@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,11 @@ if TYPE_CHECKING:  # only a type here; importing units costs a no-op build a ten
     from .units import Unit
 
 FUZZY_CUTOFF = 0.6   # similarity (difflib ratio) for an old translation to be offered as fuzzy
+# Every unit is inline Markdown: the flag makes Weblate run its Markdown checks
+# (links, syntax) on it.  msgfmt accepts it; GNU gettext's msgcat, msguniq and
+# msgattrib drop flags they do not know, and ``merge`` puts it back.
+MARKDOWN = "md-text"
+PREVIEW = "preview: "   # the extracted comment that links a unit to where an edition shows it
 
 
 def _now() -> str:
@@ -64,15 +70,48 @@ def template(project: Project, doc: Document, units: list[Unit]) -> polib.POFile
         ref = (doc.relsource, str(unit.line) if (project.line_numbers and unit.line) else "")
         entry = by_id.get(unit.msgid)
         if entry is None:
-            comment = unit.position
+            # Nothing here counts what comes before the unit (no paragraph
+            # number): removing a list item changes no other entry.  The
+            # link is to the unit's first place in the source edition;
+            # ``merge`` points it at the catalog's own edition.
+            comment = f"{unit.place}\n{preview(project.source_language, doc.name, unit.anchor)}"
             if unit.section:
                 comment = "section: " + " › ".join(s for s in unit.section if s) + "\n" + comment
-            entry = polib.POEntry(msgid=unit.msgid, msgstr="", occurrences=[], comment=comment)
+            entry = polib.POEntry(msgid=unit.msgid, msgstr="", occurrences=[], comment=comment,
+                                  flags=[MARKDOWN])
             by_id[unit.msgid] = entry
             pot.append(entry)
         if ref not in entry.occurrences:
             entry.occurrences.append(ref)
     return pot
+
+
+def preview(edition: str, document: str, anchor: str) -> str:
+    """The comment that links a unit to where it is shown: relative to
+    ``build/`` (``en/report.html#u-k3j9x2ab``), so it holds wherever the
+    build is published; Weblate can prefix it (docs/weblate.md)."""
+    return f"{PREVIEW}{edition}/{document}.html#u-{anchor}"
+
+
+def _for_edition(comment: str, edition: str) -> str:
+    """``comment`` with its preview link pointing into ``edition``."""
+    at = comment.find("\n" + PREVIEW)
+    if at < 0:
+        return comment
+    start = at + 1 + len(PREVIEW)
+    return comment[:start] + edition + comment[comment.index("/", start):]
+
+
+def _with_flags(flags: list[str], wanted: list[str]) -> list[str]:
+    """The translator's flags as they are, and the template's that are
+    missing after them (a tool that dropped md-text does not make it go)."""
+    return flags + [f for f in wanted if f not in flags] if wanted else flags
+
+
+def _fuzzy(flags: list[str], wanted: list[str]) -> list[str]:
+    """Flags of an entry made fuzzy here: fuzzy first, as gettext and
+    translate-toolkit (which sorts them) write it."""
+    return ["fuzzy", *_with_flags([f for f in flags if f != "fuzzy"], wanted)]
 
 
 # --- merge ------------------------------------------------------------------------
@@ -131,7 +170,7 @@ def _closest(msgid: str, candidates: list[polib.POEntry]) -> polib.POEntry | Non
 
 def merge(pot: polib.POFile, old: polib.POFile | None, lang: str,
           hints: Callable[[str], list[str]] | None = None,
-          carried: dict[str, int] | None = None) -> polib.POFile:
+          carried: dict[str, int] | None = None, edition: str | None = None) -> polib.POFile:
     """The template with the translations of ``old`` carried over.
 
     * same msgid (also from an obsolete entry, also after a move): kept as is;
@@ -147,6 +186,13 @@ def merge(pot: polib.POFile, old: polib.POFile | None, lang: str,
     changed entry with a context takes the old translation of its own
     context, however much the text changed: there is one title, and its old
     translation is the translator's best start (see ``titles``).
+
+    The template's flags (md-text) are added to the translator's; ``#|
+    msgid`` always names the text the translation was made from (an entry
+    back from obsolete keeps it, and a fuzzy entry whose text changed again
+    keeps the first), so a source edited and reverted gives the catalog it
+    had.  ``edition`` (the catalog's language) is where the preview
+    comments point.
     """
     po = polib.POFile(wrapwidth=0)
     old_entries = list(old) if old is not None else []
@@ -159,9 +205,10 @@ def merge(pot: polib.POFile, old: polib.POFile | None, lang: str,
     wanted = {(e.msgctxt, e.msgid) for e in pot}
     used: set[tuple[str | None, str]] = set()
     for t in pot:
-        comment = "\n".join([t.comment, *hints(t.msgid)]) if hints else t.comment
+        comment = _for_edition(t.comment, edition) if edition else t.comment
+        comment = "\n".join([comment, *hints(t.msgid)]) if hints else comment
         e = polib.POEntry(msgctxt=t.msgctxt, msgid=t.msgid, msgstr="", occurrences=list(t.occurrences),
-                          comment=comment)
+                          comment=comment, flags=list(t.flags))
         prev = known.get((t.msgctxt, t.msgid))
         if prev is not None and prev.msgid_plural:
             # A unit is one sentence, never a plural: its first form is the
@@ -170,17 +217,17 @@ def merge(pot: polib.POFile, old: polib.POFile | None, lang: str,
             first = (prev.msgstr_plural or {}).get(0, "")
             if first:
                 e.msgstr, e.tcomment = first, prev.tcomment
-                e.flags = [f for f in prev.flags if f != "fuzzy"] + ["fuzzy"]
+                e.flags = _fuzzy(prev.flags, t.flags)
             prev = None
-        if prev is not None and (prev.msgstr or prev.tcomment or prev.flags):
+        if prev is not None and (prev.msgstr or prev.tcomment or set(prev.flags) - set(t.flags)):
             e.msgstr = prev.msgstr
             e.tcomment = prev.tcomment
-            e.flags = list(prev.flags)
-            if "fuzzy" in prev.flags:
-                e.previous_msgid = prev.previous_msgid
+            e.flags = _with_flags(list(prev.flags), t.flags)
+            # kept as the translator's tool left it (also from obsolete: "#~| msgid")
+            e.previous_msgctxt, e.previous_msgid = prev.previous_msgctxt, prev.previous_msgid
             used.add((t.msgctxt, t.msgid))
         if not e.msgstr and t.msgstr:  # a template's translation fills in, and never replaces one
-            e.msgstr, e.previous_msgid = t.msgstr, None
+            e.msgstr, e.previous_msgctxt, e.previous_msgid = t.msgstr, None, None
             e.flags = [f for f in e.flags if f != "fuzzy"]
         po.append(e)
     orphans = [e for key, e in known.items() if key not in wanted and e.msgstr and not e.msgid_plural]
@@ -195,9 +242,8 @@ def merge(pot: polib.POFile, old: polib.POFile | None, lang: str,
             found = None if e.msgstr else same.find(e.msgctxt, e.msgid, used)
             if found is not None:
                 prev, kind, e.msgstr = found
-                e.tcomment, e.flags = prev.tcomment, list(prev.flags)
-                if "fuzzy" in prev.flags:
-                    e.previous_msgid = prev.previous_msgid
+                e.tcomment, e.flags = prev.tcomment, _with_flags(list(prev.flags), e.flags)
+                e.previous_msgctxt, e.previous_msgid = prev.previous_msgctxt, prev.previous_msgid
                 used.add((prev.msgctxt, prev.msgid))
                 if kind == TARGETS:   # its text changed: the translator's own stays, obsolete
                     retargeted.add((prev.msgctxt, prev.msgid))
@@ -215,8 +261,12 @@ def merge(pot: polib.POFile, old: polib.POFile | None, lang: str,
             if near is not None:
                 e.msgstr = near.msgstr
                 e.tcomment = near.tcomment
-                e.flags = [f for f in near.flags if f != "fuzzy"] + ["fuzzy"]
-                e.previous_msgid = near.msgid
+                e.flags = _fuzzy(near.flags, e.flags)
+                # a translation already fuzzy was made from its "#| msgid", not from its msgid
+                if "fuzzy" in near.flags and near.previous_msgid is not None:
+                    e.previous_msgctxt, e.previous_msgid = near.previous_msgctxt, near.previous_msgid
+                else:
+                    e.previous_msgid = near.msgid
                 used.add((near.msgctxt, near.msgid))
     for e in old_entries:
         key = (e.msgctxt, e.msgid)
@@ -227,10 +277,11 @@ def merge(pot: polib.POFile, old: polib.POFile | None, lang: str,
             continue
         if key in wanted or (key in used and key not in retargeted) or not e.msgstr or known.get(key) is not e:
             continue
-        # no "#~|" previous msgid: polib does not read it back, and an
-        # obsolete entry must survive the next run unchanged
+        # with its "#~| msgid" (read by ``parse``, which polib is not): an
+        # entry back from obsolete is fuzzy against the same old text
         po.append(polib.POEntry(msgctxt=e.msgctxt, msgid=e.msgid, msgstr=e.msgstr, tcomment=e.tcomment,
-                                flags=list(e.flags), obsolete=True))
+                                flags=list(e.flags), obsolete=True, previous_msgctxt=e.previous_msgctxt,
+                                previous_msgid=e.previous_msgid))
     return po
 
 
@@ -246,7 +297,9 @@ def _header(pot: polib.POFile, old: polib.POFile | None, lang: str) -> dict[str,
     language = languages.parse(lang)
     meta = dict(pot.metadata)
     if old is not None:
-        for key in ("PO-Revision-Date", "Last-Translator", "Language-Team"):
+        # the translator's tool owns these: Weblate writes its user, its team's
+        # address and its name, and a rewrite here would be a diff on every update
+        for key in TOOLS_FIELDS:
             if old.metadata.get(key):
                 meta[key] = old.metadata[key]
         for key, value in old.metadata.items():
@@ -259,8 +312,35 @@ def _header(pot: polib.POFile, old: polib.POFile | None, lang: str) -> dict[str,
     if meta.get("Language-Team", "").startswith("LANGUAGE"):
         meta["Language-Team"] = language.display_name("en")
     meta["Language"] = language.posix   # as the folder is named: pt_BR
-    meta["Plural-Forms"] = language.plural_forms
+    written = old.metadata.get("Plural-Forms", "") if old is not None else ""
+    # Weblate writes "plural=n != 1;" where Babel gives "plural=(n != 1);": the same rule, kept as written
+    meta["Plural-Forms"] = written if same_plurals(written, language.plural_forms) else language.plural_forms
     return meta
+
+
+TOOLS_FIELDS = ("PO-Revision-Date", "Last-Translator", "Language-Team", "X-Generator")
+_PLURAL_FORMS = re.compile(r"^\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+?)\s*;?\s*$")
+# the numbers a rule is tried on: every rule gettext and CLDR know looks at n,
+# n % 10, n % 100 (and a few at n % 1000 or n % 1000000), all seen below
+_PLURAL_SAMPLES = (*range(0, 1101), 1_000_000, 1_000_001, 2_000_000, 10_000_000, 1_000_000_000)
+
+
+@functools.lru_cache(maxsize=64)
+def same_plurals(a: str, b: str) -> bool:
+    """Whether two Plural-Forms headers say the same: as many forms, and
+    the same form for every number, the expressions evaluated as gettext
+    does (``gettext.c2py``), on the numbers every known rule tells apart."""
+    import gettext
+    ma, mb = _PLURAL_FORMS.match(a), _PLURAL_FORMS.match(b)
+    if not ma or not mb or ma.group(1) != mb.group(1):
+        return False
+    if ma.group(2) == mb.group(2):
+        return True
+    try:
+        fa, fb = gettext.c2py(ma.group(2)), gettext.c2py(mb.group(2))
+        return all(fa(n) == fb(n) for n in _PLURAL_SAMPLES)
+    except (ValueError, SyntaxError, RecursionError, ZeroDivisionError, OverflowError):
+        return False
 
 
 # --- files ------------------------------------------------------------------------
@@ -337,10 +417,57 @@ def _swap(po: polib.POFile, table: dict[str, str]) -> None:
     po.header = sub(po.header)
 
 
-def render(po: polib.POFile) -> str:
-    """The text of a catalog as ``msgcat --no-wrap`` would write it."""
+def render(po: polib.POFile, wrap: int = 0) -> str:
+    """The text of a catalog as ``msgcat --no-wrap`` would write it, or
+    with ``wrap`` (``catalog.wrap``) as ``msgcat -w <wrap>`` does."""
     text = _render_plain(po)
-    return text if text is not None else _render_polib(po)
+    text = text if text is not None else _render_polib(po)
+    return _wrapped(text, wrap) if wrap else text
+
+
+# Flags GNU gettext reads and keeps; msgcat drops every other (md-text,
+# no-check-…), and two of these change how it wraps an entry.
+_WRAP_FLAGS = ("wrap", "no-wrap")
+
+
+def _wrapped(text: str, width: int) -> str:
+    """``text`` (as ``render`` writes it without wrapping) wrapped by GNU
+    msgcat itself: its line breaking follows Unicode's rules (UAX #14) and
+    the width of each character, and the only sure way to write what a
+    team's msgcat, msguniq or msgattrib writes is to ask msgcat.  The flag
+    lines are taken out first and put back after, since msgcat would drop
+    the flags it does not know."""
+    import shutil
+    import subprocess
+    msgcat = shutil.which("msgcat")
+    if msgcat is None:
+        raise PublishError(f"catalog.wrap: {width} needs GNU gettext's msgcat, which writes the lines "
+                           "it is to match; install gettext, or set catalog.wrap: 0")
+    blocks = text.split("\n\n")
+    flags: list[str | None] = []
+    for i, block in enumerate(blocks):
+        lines = block.split("\n")
+        at = next((j for j, line in enumerate(lines) if line.startswith("#, ")), None)
+        flags.append(lines[at] if at is not None else None)
+        if at is not None:
+            keep = [f for f in lines[at][3:].split(", ") if f in _WRAP_FLAGS]
+            lines[at:at + 1] = ["#, " + ", ".join(keep)] if keep else []
+            blocks[i] = "\n".join(lines)
+    done = subprocess.run([msgcat, f"--width={width}", "-"], input="\n\n".join(blocks).encode("utf-8"),
+                          capture_output=True, env={"LC_ALL": "C.UTF-8", "PATH": os.environ.get("PATH", "")})
+    out = done.stdout.decode("utf-8").split("\n\n")
+    if done.returncode != 0 or len(out) != len(blocks):
+        raise PublishError("msgcat could not wrap the catalog: "
+                           + (done.stderr.decode("utf-8", "replace").strip().splitlines() or ["?"])[-1])
+    for i, line in enumerate(flags):
+        lines = [x for x in out[i].split("\n") if not x.startswith("#, ")]
+        if line is not None:
+            # where gettext writes flags: after the comments and references
+            at = next((j for j, x in enumerate(lines) if not x.startswith(("# ", "#.", "#:")) and x != "#"),
+                      len(lines))
+            lines.insert(at, line)
+        out[i] = "\n".join(lines)
+    return "\n\n".join(out)
 
 
 def _render_polib(po: polib.POFile) -> str:
@@ -511,6 +638,8 @@ def parse(text: str, display: str) -> polib.POFile:
     try:
         if po is None:
             po = polib.pofile(text, wrapwidth=0)
+        if "#~|" in text:
+            _obsolete_previous(text, po)
         if table:
             _swap(po, {b: a for a, b in table.items()})
     except (OSError, ValueError) as exc:
@@ -529,6 +658,52 @@ def parse(text: str, display: str) -> polib.POFile:
         seen[key] = e.linenum
     _refuse_too_long(po, display)
     return po
+
+
+_OBSOLETE_LINE = re.compile(r'#~(\|)?[ \t]*(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)?[ \t]*"(.*)"[ \t]*$')
+
+
+def _obsolete_previous(text: str, po: polib.POFile) -> None:
+    """Give the obsolete entries of ``po`` their ``#~|`` fields, which
+    polib skips when it reads (and writes when it has them): without them an
+    entry back from obsolete would lose the text its translation was made
+    from.  Each entry is found by its msgctxt and msgid (an obsolete entry is
+    there once: ``parse`` refuses a duplicate)."""
+    obsolete = {(e.msgctxt, e.msgid): e for e in po if e.obsolete}
+    previous: dict[str, str] = {}
+    current: dict[str, str] = {}
+    field = None
+
+    def close():
+        e = obsolete.get((current.get("msgctxt"), current.get("msgid")))
+        if e is not None and previous:
+            e.previous_msgctxt = previous.get("msgctxt", e.previous_msgctxt)
+            e.previous_msgid = previous.get("msgid", e.previous_msgid)
+            e.previous_msgid_plural = previous.get("msgid_plural", e.previous_msgid_plural)
+
+    start = text.rfind("\n", 0, text.find("#~")) + 1   # obsolete entries come last: the lines before say nothing
+    for line in text[start:].split("\n"):
+        m = _OBSOLETE_LINE.match(line)
+        if m is None:
+            if "msgid" in current:
+                close()
+            previous, current, field = ({}, {}, None) if "msgid" in current or not line.startswith("#") \
+                else (previous, current, field)
+            continue
+        bar, keyword, value = m.groups()
+        value = polib.unescape(value)
+        target = previous if bar else current
+        if bar and "msgid" in current:   # the next entry's "#~|" lines
+            close()
+            previous, current = {}, {}
+            target = previous
+        if keyword:
+            field = (bar, keyword)
+            target[keyword] = value
+        elif field is not None and field[0] == bar:
+            target[field[1]] = target.get(field[1], "") + value
+    if "msgid" in current:
+        close()
 
 
 # --- reading the usual catalog without polib's parser -----------------------------
@@ -775,7 +950,7 @@ def check_document(po: polib.POFile, document: str, others: list[str], display: 
 _DATE_LINE = re.compile(r'"(?:POT-Creation|PO-Revision)-Date: .*\\n"$', re.M)
 
 
-def _without_dates(text: str) -> str:
+def without_dates(text: str) -> str:
     """``text`` with its date lines emptied.  Found with str.find: a pattern
     tried at every line start took 60 ms over a large catalog."""
     parts, start = [], 0
@@ -806,8 +981,8 @@ def same_content(a: str, b: str) -> bool:
     # memory speed) only the headers need their date lines taken out.
     head_a, head_b = a.find("\n\n") + 1 or len(a), b.find("\n\n") + 1 or len(b)
     if a[head_a:] == b[head_b:]:
-        return _without_dates(a[:head_a]) == _without_dates(b[:head_b])
-    return _without_dates(a) == _without_dates(b)
+        return without_dates(a[:head_a]) == without_dates(b[:head_b])
+    return without_dates(a) == without_dates(b)
 
 
 def creation_date(text: str) -> str | None:

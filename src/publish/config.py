@@ -89,6 +89,7 @@ class Project:
     abbreviations: list[str] = field(default_factory=list)
     normalize: dict[str, bool] = field(default_factory=lambda: {r: True for r in NORMALIZE_RULES})
     line_numbers: bool = True
+    wrap: int = 0                    # catalog.wrap: 0, no wrapping (msgcat --no-wrap); N, as msgcat -w N
     paper: str = "A5"
     pdf_ua: bool = False
     date: str = ""
@@ -478,7 +479,15 @@ _DOCUMENT = {"name": (_str, True), "source": (_str, True), "title": (_texts, Fal
              "licence": (_licence, False), "license": (_licence, False), "isbn": (_isbns, False),
              "cover": (_cover, False)}
 _NORMALIZE = {rule: (_bool, False) for rule in NORMALIZE_RULES + TYPOGRAPHY_RULES}
-_CATALOG = {"line_numbers": (_bool, False), "bugs_address": (_str, False)}
+def _wrap(ctx, node, key):
+    """0, or the width GNU msgcat wraps at (``-w``): a whole number from 10 up."""
+    value = _scalar(ctx, node, "a number", key)
+    if isinstance(value, bool) or not isinstance(value, int) or (value != 0 and not 10 <= value <= 100_000):
+        raise ctx.fail(node, f"{key}: expected 0 (no wrapping) or a line width from 10 to 100000, got {value!r}")
+    return value
+
+
+_CATALOG = {"line_numbers": (_bool, False), "bugs_address": (_str, False), "wrap": (_wrap, False)}
 def _bleed(ctx, node, key):
     """A length a printer asks for (3mm, 0.125in, 9pt), at most 20 mm, as
     CSS writes it; 0 is no bleed."""
@@ -625,6 +634,7 @@ def load(root: Path | None = None) -> Project:
         abbreviations=data.get("abbreviations", []),
         normalize=normalize,
         line_numbers=catalog.get("line_numbers", True),
+        wrap=catalog.get("wrap", 0),
         bugs_address=catalog.get("bugs_address", ""),
         paper=pdf.get("paper", "A5"),
         pdf_ua=pdf.get("pdf_ua", False),

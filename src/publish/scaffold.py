@@ -81,6 +81,8 @@ normalize:                         # Persian clean-up, each rule on by default
 
 catalog:
   line_numbers: true               # false: references without line numbers, for quieter diffs
+  # wrap: 0                        # 0: long lines not wrapped (msgcat --no-wrap); 79: as msgcat -w 79
+                                   # writes them (needs gettext), for a team whose tools wrap
 
 pdf:
   paper: A5                        # A5 | A4 | Letter

@@ -1,6 +1,8 @@
 """``publish update``: source → units → template → merged translations."""
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -9,8 +11,8 @@ import polib
 
 from . import catalog, glossary, links, normalize, pictures, source, structure, titles, units
 from .config import Document, Project
-from .errors import PublishWarning
-from .files import project_lock, remove_stale_temporaries
+from .errors import PublishError, PublishWarning
+from .files import project_lock, remove_stale_temporaries, write_atomic
 
 
 @dataclass
@@ -76,11 +78,16 @@ def update_document(project: Project, doc: Document, terms: list[glossary.Term],
             catalog.check_language(old, lang, rel)
             catalog.check_document(old, doc.name, [d.name for d in project.documents if d is not doc], rel, pot)
         olds[lang] = (path, old, text)
-    pot_text = catalog.render(pot)
+    pot_text = catalog.render(pot, project.wrap)
     pot_unchanged = old_pot_text is not None and catalog.same_content(pot_text, old_pot_text)
-    date = catalog.creation_date(old_pot_text) if pot_unchanged else None
+    dates = CreationDates(project, doc)
+    date = catalog.creation_date(old_pot_text) if pot_unchanged else dates.known(pot_text, old_pot_text)
     if date is not None:  # the translations' headers keep the date of the text they were made from
+        # the one line changed in the text (rendering again took a tenth of a second at 100x)
+        line = f'"POT-Creation-Date: {pot.metadata["POT-Creation-Date"]}\\n"'
         pot.metadata["POT-Creation-Date"] = date
+        pot_text = (pot_text.replace(line, f'"POT-Creation-Date: {date}\\n"', 1) if line in pot_text
+                    else catalog.render(pot, project.wrap))
 
     found_terms = {e.msgid: glossary.terms_in(e.msgid, terms) for e in pot} if terms else {}
 
@@ -93,7 +100,8 @@ def update_document(project: Project, doc: Document, terms: list[glossary.Term],
                                           for path, _, _ in olds.values()}
     outputs = [(pot_path, None if pot_unchanged else pot_text, None)] + [
         (path, catalog.render(catalog.merge(titles.for_language(pot, project, doc, lang), old, lang,
-                                            hints_for(lang), carried[str(path.relative_to(project.root))])),
+                                            hints_for(lang), carried[str(path.relative_to(project.root))],
+                                            edition=lang), project.wrap),
          text)
         for lang, (path, old, text) in olds.items()]
     result = DocumentUpdate(doc.name, len(found), len(pot),
@@ -105,7 +113,68 @@ def update_document(project: Project, doc: Document, terms: list[glossary.Term],
     for path, text, previous in outputs:
         written = text is not None and catalog.write(path, text, previous)
         (result.written if written else result.unchanged).append(str(path.relative_to(project.root)))
+    if not pot_unchanged:
+        dates.remember(pot_text)
     return result
+
+
+class CreationDates:
+    """The POT-Creation-Date each recent text of a template had, kept in
+    ``build/.publish/dates.json`` by a digest of the text without its date.
+
+    The date changes only when the entries do; and when a source is edited
+    and the edit undone, the template (and the catalogs, which repeat its
+    date) come back to the date they had, byte for byte, instead of
+    showing a third date for the first text.  Losing the file (a clean
+    build folder) costs only that: a new date."""
+
+    KEEP = 32   # texts remembered per document
+
+    def __init__(self, project: Project, doc: Document):
+        self.path = project.build_dir / ".publish" / "dates.json"
+        self.doc = doc.name
+        self._all: dict | None = None
+
+    def _load(self) -> dict:
+        if self._all is None:
+            try:
+                data = json.loads(self.path.read_text(encoding="utf-8"))
+                self._all = data if isinstance(data, dict) else {}
+            except (OSError, ValueError):
+                self._all = {}
+        return self._all
+
+    @staticmethod
+    def _digest(text: str) -> str:
+        return hashlib.sha256(catalog.without_dates(text).encode("utf-8")).hexdigest()
+
+    def known(self, text: str, previous: str | None) -> str | None:
+        """The date ``text`` had when it was last written, if remembered;
+        the ``previous`` text's own date is remembered first (a template
+        written before this file existed)."""
+        mine = self._load().get(self.doc)
+        mine = mine if isinstance(mine, dict) else {}
+        if previous is not None and catalog.creation_date(previous):
+            mine.setdefault(self._digest(previous), catalog.creation_date(previous))
+        self._all[self.doc] = mine
+        date = mine.get(self._digest(text))
+        return date if isinstance(date, str) else None
+
+    def remember(self, text: str) -> None:
+        mine = self._load().setdefault(self.doc, {})
+        date = catalog.creation_date(text)
+        if not date:
+            return
+        key = self._digest(text)
+        mine.pop(key, None)
+        mine[key] = date                      # the newest last, the oldest forgotten first
+        for old in list(mine)[:-self.KEEP]:
+            del mine[old]
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(self.path, json.dumps(self._all, indent=0, sort_keys=False) + "\n")
+        except (OSError, PublishError):
+            pass   # a cache: a read-only build folder only means a new date next time
 
 
 def source_warnings(src: source.Source, display: str) -> list[PublishWarning]:
