@@ -1302,10 +1302,12 @@ def _target(project, lang: str) -> str:
 
 
 def check_project(project, documents=None, languages=None, only=None,
-                  silenced_out: list[Finding] | None = None) -> list[Finding]:
+                  silenced_out: list[Finding] | None = None,
+                  catalogs_out: list[str] | None = None) -> list[Finding]:
     """Check the catalogs of ``documents`` (names or Documents; all by default)
     in ``languages`` (all target languages by default) against the glossary;
-    silenced findings go to ``silenced_out`` (see ``check_catalog``)."""
+    silenced findings go to ``silenced_out`` (see ``check_catalog``), and
+    the catalogs checked (as findings name them) to ``catalogs_out``."""
     from . import catalog, glossary
     _selected(only)   # unknown names fail before any file is read
     docs = project.documents if documents is None else [
@@ -1325,6 +1327,8 @@ def check_project(project, documents=None, languages=None, only=None,
         for lang in langs:
             path = project.po_path(doc, lang)
             po = catalog.read(path, display(path))
+            if catalogs_out is not None:
+                catalogs_out.append(display(path))
             findings += _titles(project, doc, lang, po, display(path), check_catalog(
                 po, display(path), lang, project.source_language, terms, only, glossary_display=gdisplay,
                 silenced_out=silenced_out),
@@ -1353,3 +1357,86 @@ def _titles(project, doc, lang: str, po: polib.POFile, path: str, findings: list
                                     f"update); the {lang} edition shows the {titles.language_name(src)} "
                                     f"{field.name}", msgid, "warning"))
     return findings
+
+
+# --- reports for continuous integration ---------------------------------------------------
+
+def fails(f: Finding, strict: bool) -> bool:
+    """Whether a finding fails the check run: an error, or any finding with --strict."""
+    return f.severity == "error" or strict
+
+
+def junit(findings: list[Finding], catalogs: list[str], checks: Iterable[str], strict: bool = False,
+          silenced: list[Finding] | None = None) -> str:
+    """The findings as JUnit XML, which CI systems (GitLab, Jenkins, GitHub
+    test reporters) show as test results: a test suite per catalog, a test
+    case per check in it, passed or failed, so a report also says what was
+    checked and found clean.  A failed case has one ``failure`` (JUnit
+    allows one) whose text lists its findings, each as ``check`` prints it;
+    warnings that do not fail the run (no --strict) and what translators
+    silenced are in its ``system-out``."""
+    import xml.etree.ElementTree as ET
+    checks = list(checks)
+    by: dict[tuple[str, str], list[Finding]] = {}
+    for f in findings:
+        by.setdefault((f.path, f.check), []).append(f)
+    quiet: dict[tuple[str, str], int] = Counter((f.path, f.check) for f in silenced or [])
+    paths = list(dict.fromkeys([*catalogs, *(f.path for f in findings)]))
+    root = ET.Element("testsuites", name="publish check")
+    total = failed = 0
+    for path in paths:
+        suite = ET.SubElement(root, "testsuite", name=path)
+        n = bad = 0
+        for name in list(dict.fromkeys([*checks, *(c for p, c in by if p == path)])):
+            found = by.get((path, name), [])
+            case = ET.SubElement(suite, "testcase", classname=path, name=name)
+            failing = [f for f in found if fails(f, strict)]
+            if failing:
+                first = min(f.line for f in failing)
+                failure = ET.SubElement(case, "failure", type=name, message=(
+                    failing[0].message if len(failing) == 1 else f"{len(failing)} findings, the first at line {first}"))
+                failure.text = "\n".join(_line(f) for f in failing)
+                bad += 1
+            rest = [f for f in found if not fails(f, strict)]
+            notes = [_line(f) for f in rest]
+            if quiet.get((path, name)):
+                notes.append(f"{quiet[(path, name)]} silenced by translators' comments and flags")
+            if notes:
+                ET.SubElement(case, "system-out").text = "\n".join(notes)
+            n += 1
+        suite.set("tests", str(n))
+        suite.set("failures", str(bad))
+        suite.set("errors", "0")
+        total, failed = total + n, failed + bad
+    root.set("tests", str(total))
+    root.set("failures", str(failed))
+    root.set("errors", "0")
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _line(f: Finding) -> str:
+    return f"{f.path}:{f.line}: {f.severity}: [{f.check}] {f.message}"
+
+
+def github(findings: list[Finding], strict: bool = False) -> str:
+    """The findings as GitHub Actions workflow commands, which a workflow
+    turns into annotations on the PO file's lines in a pull request:
+    ``::error file=…,line=…,title=…::message`` (``::warning`` for a warning
+    that does not fail the run).  Values are escaped as the runner
+    reads them (``%``, CR and LF everywhere; ``:`` and ``,`` in properties),
+    so a message cannot end its command early or start another."""
+    out = []
+    for f in findings:
+        kind = "error" if fails(f, strict) else "warning"
+        props = [f"file={_gh(f.path, True)}"]
+        if f.line:   # line 0: the catalog as a whole
+            props.append(f"line={f.line}")
+        props.append(f"title={_gh(f'publish check: {f.check}', True)}")
+        out.append(f"::{kind} {','.join(props)}::{_gh(f.message)}")
+    return "".join(line + "\n" for line in out)
+
+
+def _gh(value: str, prop: bool = False) -> str:
+    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return value.replace(":", "%3A").replace(",", "%2C") if prop else value

@@ -210,7 +210,12 @@ def _status_table(rows, width: int):
 
 
 @main.command()
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable findings.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "junit", "github"]), default="text",
+              show_default=True,
+              help="text: a line per finding; json: for scripts; junit: JUnit XML for CI test reports "
+                   "(a test case per check per catalog); github: workflow commands that annotate "
+                   "the PO lines of a pull request.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable findings (--format json).")
 @click.option("--strict", is_flag=True, help="Exit 1 on any finding, warnings included.")
 @click.option("-l", "--language", "languages", multiple=True, shell_complete=_LANGUAGES,
               help="Only this target language; repeatable.")
@@ -218,26 +223,36 @@ def _status_table(rows, width: int):
               help="Only this check; repeatable.")
 @click.argument("documents", nargs=-1, shell_complete=_DOCUMENTS)
 @click.pass_context
-def check(ctx, as_json, strict, languages, only, documents):
+def check(ctx, fmt, as_json, strict, languages, only, documents):
     """Check translations: numbers, glossary, markup, leftover script, …
 
     Silence one check for one unit with a PO flag (#, no-check-NAME) or a
     translator comment (# check: ignore NAME); bidi cannot be silenced, and
     what is silenced is counted. Errors exit 1; with --strict
-    warnings (untranslated, fuzzy, length) do too.
+    warnings (untranslated, fuzzy, length) do too, whatever the format.
     """
+    from . import check as checks
     from .check import CHECKS, check_project
     project = _project(ctx)
     unknown = [c for c in only if c not in CHECKS]
     if unknown:
         raise click.UsageError(f"unknown check {unknown[0]!r}; checks: {', '.join(CHECKS)}")
-    quiet: list = []
-    findings = check_project(project, list(documents) or None, list(languages) or None, list(only) or None,
-                             silenced_out=quiet)
-    if quiet and not as_json:   # a reviewer must see how much translators turned off
-        click.echo(f"{_count(len(quiet), 'finding')} silenced by translators' comments and flags", err=True)
     if as_json:
+        if fmt not in ("text", "json"):
+            raise click.UsageError("--json is --format json; give one format")
+        fmt = "json"
+    quiet: list = []
+    catalogs: list[str] = []
+    findings = check_project(project, list(documents) or None, list(languages) or None, list(only) or None,
+                             silenced_out=quiet, catalogs_out=catalogs)
+    if quiet and fmt != "json":   # a reviewer must see how much translators turned off
+        click.echo(f"{_count(len(quiet), 'finding')} silenced by translators' comments and flags", err=True)
+    if fmt == "json":
         click.echo(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
+    elif fmt == "junit":
+        click.echo(checks.junit(findings, catalogs, list(only) or list(CHECKS), strict, quiet), nl=False)
+    elif fmt == "github":
+        click.echo(checks.github(findings, strict), nl=False)
     else:
         for f in findings:
             click.echo(f"{f.path}:{f.line}: {f.severity}: [{f.check}] {f.message}")
