@@ -36,6 +36,7 @@ class Box:
     x1: float
     bottom: float
     what: str
+    seq: int = -10   # a glyph's place among the page's glyphs, in the order they are drawn
 
     @property
     def width(self) -> float:
@@ -64,7 +65,7 @@ def _glyphs(page) -> list[Box]:
         # letter by design; white space draws nothing
         if c["x1"] - c["x0"] < SLACK or not text.strip():
             continue
-        out.append(Box(c["x0"], c["top"], c["x1"], c["bottom"], repr(text)))
+        out.append(Box(c["x0"], c["top"], c["x1"], c["bottom"], repr(text), len(out)))
     return out
 
 
@@ -89,7 +90,9 @@ def _crossings(boxes: list[Box], others: list[Box] | None = None) -> list[tuple[
             top, bottom = a.top, a.bottom
             for b in boxes[i + 1:bisect.bisect_left(starts, a.x1)]:
                 # most boxes the sweep meets are on other lines: two comparisons
-                if b.top < bottom and b.bottom > top and _over(a, b):
+                # two glyphs drawn one after the other are a pair the font
+                # kerns ("r," in Noto Serif), not two lines
+                if b.top < bottom and b.bottom > top and abs(a.seq - b.seq) > 1 and _over(a, b):
                     found.append((a, b))
         return found
     for a in others:

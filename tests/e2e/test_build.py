@@ -40,6 +40,7 @@ import polib
 import pytest
 import yaml
 
+from pdfgeometry import TEXT_BLOCK_MARGINS, assert_sound
 from projects import REPO, copy_project, publish
 
 EPUBCHECK_JAR = Path("/usr/share/java/epubcheck.jar")
@@ -593,6 +594,13 @@ def test_pdf_fonts_are_embedded_subsets(build, edition):
         assert "noto naskh arabic" not in families
     if "en" in edition.split("-"):
         assert "noto serif" in families
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_pdf_prints_inside_its_pages_with_nothing_over_anything(build, edition):
+    """The report's long parallel paragraphs and footnotes: no glyph off
+    the page, no line over another (tests/pdfgeometry.py)."""
+    assert_sound(build.path(edition, "pdf"), margins_mm=TEXT_BLOCK_MARGINS)
 
 
 def test_pdf_fa_has_the_persian_text_in_logical_order(build):
