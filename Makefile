@@ -70,8 +70,8 @@ test: setup debs-test $(VNU) $(ACE)
 # publish's catalogs through Weblate 5.14.3 and back (tests/weblate/e2e.py):
 # Weblate in its own virtual environment under .weblate/ (reused by later
 # runs), a private PostgreSQL cluster and the server on 127.0.0.1, all stopped
-# when it ends; about 5 minutes cold on 2 cores, 2 warm. What Weblate builds
-# from source and runs with:
+# when it ends; 5 to 11 minutes cold on 2 cores, 1 to 2 warm
+# (bench/results-weblate.md). What Weblate builds from source and runs with:
 DEBS_WEBLATE := build-essential pkg-config git gettext postgresql liblz4-dev libzstd-dev libxxhash-dev \
 	libacl1-dev libssl-dev libcairo2-dev libgirepository1.0-dev gir1.2-pango-1.0 gir1.2-rsvg-2.0
 

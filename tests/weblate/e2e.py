@@ -564,6 +564,10 @@ def main() -> int:
     pgdir = Path(tempfile.mkdtemp(prefix="weblate-e2e-pg-"))
     try:
         rounds(report, procs, tmp, pgdir, args.python)
+    except (KeyboardInterrupt, SystemExit) as exc:
+        print(f"e2e-weblate: interrupted ({type(exc).__name__} {getattr(exc, 'code', '')}) after "
+              f"{time.monotonic() - started:.0f} s: stopping what it started", flush=True)
+        raise
     except Failed:
         print(f"e2e-weblate: FAILED after {time.monotonic() - started:.0f} s (files in {tmp})" if args.keep
               else f"e2e-weblate: FAILED after {time.monotonic() - started:.0f} s", flush=True)
