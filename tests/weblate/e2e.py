@@ -35,6 +35,7 @@ import argparse
 import atexit
 import ctypes
 import difflib
+import fcntl
 import json
 import os
 import re
@@ -104,7 +105,6 @@ TRANSLATED, NEEDS_EDITING, EMPTY = 20, 10, 0
 
 # the sentence round trip 2 adds: Persian, with a Markdown link for round trip 3
 ADDED = "این جمله برای آزمودن رفت و برگشت با [ویبلیت](https://weblate.org/) افزوده شد."
-ADDED_EN = "This sentence was added to test the round trip with [Weblate](https://weblate.org/)."
 BROKEN_EN = "This sentence was added to test the round trip with [Weblate] (https://weblate.org/)."
 EDIT_PREFIX = "همچنین "   # "also": an edit small enough for a fuzzy match
 
@@ -268,14 +268,21 @@ def _tail(path: Path, lines: int = 60) -> str:
 
 def install(python: str, notes: list[str]) -> None:
     """Weblate and the three pins in .weblate/venv; reused when the same
-    requirements are installed there already."""
+    requirements are installed there already.  Two runs at once (two
+    engineers on one tree) take turns: the second waits, then reuses."""
+    HOME.mkdir(exist_ok=True)
+    with open(HOME / "install.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _install(python, notes)
+
+
+def _install(python: str, notes: list[str]) -> None:
     stamp = VENV / "requirements.txt"
     wanted = "\n".join(REQUIREMENTS) + "\n"
     if (VENV / "bin" / "weblate").exists() and stamp.exists() and stamp.read_text() == wanted:
         notes.append(f"Weblate {WEBLATE_VERSION} already in {VENV.relative_to(ROOT)}")
         return
     shutil.rmtree(VENV, ignore_errors=True)
-    HOME.mkdir(exist_ok=True)
     for dump in HOME.glob("migrated-*.dump"):   # made by the Weblate being replaced
         dump.unlink()
     run([python, "-m", "venv", VENV], "creating Weblate's virtual environment")
@@ -346,7 +353,7 @@ class Weblate:
             notes.append(f"restored from {dump.relative_to(ROOT)}")
             return
         self.manage("migrate", "--noinput", what="weblate migrate")
-        partial = dump.with_suffix(".part")
+        partial = dump.with_suffix(f".{os.getpid()}.part")   # another run may be dumping too
         run([bin_ / "pg_dump", *connect, "-Fc", "-f", partial, "weblate"], "pg_dump of the migrated database")
         partial.rename(dump)
         notes.append(f"migrated; dumped to {dump.relative_to(ROOT)} for the next run")
