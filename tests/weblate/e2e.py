@@ -282,6 +282,13 @@ def _install(python: str, notes: list[str]) -> None:
     if (VENV / "bin" / "weblate").exists() and stamp.exists() and stamp.read_text() == wanted:
         notes.append(f"Weblate {WEBLATE_VERSION} already in {VENV.relative_to(ROOT)}")
         return
+    # borgbackup, pycairo and PyGObject build from source against the
+    # interpreter's headers: Debian's own python3 has them in python3-dev
+    include = run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['include'])"],
+                  f"asking {python} where its headers are").stdout.strip()
+    if not (Path(include) / "Python.h").exists():
+        raise Failed(f"{python} has no C headers ({include}/Python.h), and Weblate's dependencies build from "
+                     "source: install them (Debian: apt-get install python3-dev) or pass make PYTHON=…")
     shutil.rmtree(VENV, ignore_errors=True)
     for dump in HOME.glob("migrated-*.dump"):   # made by the Weblate being replaced
         dump.unlink()
