@@ -710,13 +710,13 @@ class Translations:
 def build_tree(src: Source, project: Project, lang: str, tr: Translations | None,
                mark_units: bool) -> tuple[list, Progress]:
     """The source tree in ``lang``: each unit replaced by its translation,
-    or by the source marked untranslated/fuzzy when there is none."""
-    progress = Progress()
-    if tr is None and not mark_units:
-        # The source edition is the source tree: the walk below would rebuild
-        # it element for element (tests/test_properties.py checks that it
-        # does), at a third of a second at 100× the report.
-        return src.blocks, progress
+    or by the source marked untranslated/fuzzy when there is none.
+
+    Every unit with words stands in a span ``.u`` with the id ``u-<anchor>``
+    (``units.anchor``: from its own text, so a link from a PO comment, from
+    ``check``'s output or from Weblate lands on it after any edit elsewhere)
+    and ``data-u``, its place in this walk (the preview's click box; the
+    parallel text's pairs).  ``mark_units``: the untranslatable ones too."""
     counter = [0]
     src_dir = direction(project.source_language)
     # Progress is status.count of the units this walk meets, so the colophon
@@ -729,10 +729,11 @@ def build_tree(src: Source, project: Project, lang: str, tr: Translations | None
 
     def translate(unit: units.Unit, piece: list, notes: dict) -> list:
         counter[0] += 1
-        attrs = [["data-u", str(counter[0])]] if mark_units else []
+        attrs = [["data-u", str(counter[0])]]
+        ident = f"u-{unit.anchor}"
         if tr is None:  # the source edition
             out = _place_notes_from_source(piece, notes)
-            return [{"t": "Span", "c": [["", ["u"], attrs], out]}] if mark_units else out
+            return [{"t": "Span", "c": [[ident, ["u"], attrs], out]}] if mark_units or unit.translatable else out
         if not unit.translatable:
             return localise_digits(_place_notes_from_source(piece, notes), lang)
         found = tr.entries.get(unit.msgid)
@@ -744,11 +745,12 @@ def build_tree(src: Source, project: Project, lang: str, tr: Translations | None
                 placed: set[int] = set()
                 out = _place(found[0], notes, _SourceImages(piece), placed)
                 out += [notes[n] for n in sorted(notes) if n not in placed]  # a footnote is never lost
-            return [{"t": "Span", "c": [["", ["u"], attrs], out]}] if mark_units else out
+            return [{"t": "Span", "c": [[ident, ["u"], attrs], out]}]
         state = "fuzzy" if found else "untranslated"
         count(unit.msgid, state)
         out = _place_notes_from_source(piece, notes)
-        return [{"t": "Span", "c": [["", ["u", state], attrs + [["lang", project.source_language], ["dir", src_dir]]], out]}]
+        return [{"t": "Span", "c": [[ident, ["u", state], attrs + [["lang", project.source_language], ["dir", src_dir]]],
+                                    out]}]
 
     blocks = units.rebuild(src.blocks, translate, project.segmentation == "sentence", project.abbreviations)
     # the title and the rest, units of the catalog too, are added by ``assemble``, which knows the document

@@ -119,12 +119,14 @@ def plan(project: Project, paths: set[str]) -> list[Plan]:
 # --- unit → PO location ------------------------------------------------------------------
 
 def unit_locations(project: Project, document: str, lang: str) -> dict[str, dict]:
-    """data-u → where the unit lives: PO file, line, msgctxt, msgid, state.
+    """data-u → what a translator needs about the unit: its PO file and line,
+    msgctxt, msgid, state, its translation and flags, what ``check`` finds in
+    it and the glossary terms it holds.
 
     ``data-u`` numbers the units in the order assembly visits them (a
     footnote's units before the sentence that calls it), so the same walk is
     replayed here rather than counted from the template."""
-    from . import catalog, source, units
+    from . import catalog, check, glossary, source, units
     doc = project.document(document)
     src = source.load(doc.source, project.normalize, doc.relsource, project.trees_dir)
     order: list[units.Unit] = []
@@ -137,9 +139,16 @@ def unit_locations(project: Project, document: str, lang: str) -> dict[str, dict
     path = project.po_path(doc, lang)
     rel = path.relative_to(project.root).as_posix()
     entries = {}
+    findings: dict[str, list[dict]] = {}
+    terms = glossary.load(project.glossary_path, project.source_language, project.normalize)
     if path.exists():
+        po = catalog.read(path, rel)
         # the units' entries: not the title's (a msgctxt), which may have a heading's words
-        entries = {e.msgid: e for e in catalog.read(path, rel) if not e.obsolete and e.msgid and e.msgctxt is None}
+        entries = {e.msgid: e for e in po if not e.obsolete and e.msgid and e.msgctxt is None}
+        for f in check.check_catalog(po, rel, lang, project.source_language, terms):
+            if f.check not in ("untranslated", "fuzzy"):   # the state says so already
+                findings.setdefault(f.msgid, []).append({"check": f.check, "severity": f.severity,
+                                                         "message": f.message})
     out = {}
     for n, unit in enumerate(order, 1):
         if not unit.translatable:
@@ -148,6 +157,11 @@ def unit_locations(project: Project, document: str, lang: str) -> dict[str, dict
         state = "untranslated" if e is None or not e.msgstr else ("fuzzy" if "fuzzy" in e.flags else "translated")
         out[str(n)] = {"po": rel, "line": e.linenum if e is not None else None,
                        "msgctxt": e.msgctxt if e is not None else None, "msgid": unit.msgid,
+                       "msgstr": e.msgstr if e is not None else "",
+                       "flags": [f for f in (e.flags if e is not None else []) if f != "fuzzy"],
+                       "findings": findings.get(unit.msgid, []),
+                       "terms": [{"term": t.term, "target": t.targets.get(lang, "")}
+                                 for t in glossary.terms_in(unit.msgid, terms)],
                        "state": state, "source": f"{doc.relsource}:{unit.line}" if unit.line else doc.relsource,
                        "where": unit.position}
     return out
@@ -171,7 +185,20 @@ _STYLE = """<style id="publish-preview-style">
 #publish-unit dl { margin: 0; display: grid; grid-template-columns: max-content 1fr; gap: 0.15em 0.8em; }
 #publish-unit dt { color: #5c5c5c; }
 #publish-unit dd { margin: 0; overflow-wrap: anywhere; }
-#publish-unit dd.msgid { font-family: "Noto Naskh Arabic", serif; font-size: 1.12em; line-height: 1.7; text-align: start; unicode-bidi: plaintext; }
+#publish-unit dd.msgid, #publish-unit dd.term { font-family: "Noto Naskh Arabic", "Noto Sans", serif; font-size: 1.12em; line-height: 1.7; text-align: start; unicode-bidi: plaintext; }
+#publish-unit dd.msgstr { unicode-bidi: plaintext; text-align: start; }
+#publish-unit dd.finding.error { color: #8f1d1d; }
+#publish-unit dd.finding.warning { color: #7a5a00; }
+#publish-toolbar { position: fixed; top: 0.5em; right: 0.5em; z-index: 2147483645; direction: ltr; text-align: left;
+  font: 13px/1.4 "Noto Sans", "DejaVu Sans", sans-serif; background: rgba(255,255,255,.95); color: #1b1b1b;
+  border: 1px solid #c9c3b8; border-radius: 6px; padding: 0.35em 0.6em; box-shadow: 0 2px 8px rgba(0,0,0,.12);
+  display: flex; flex-wrap: wrap; gap: 0.3em 0.8em; align-items: center; max-width: calc(100vw - 1em); }
+#publish-toolbar select { font: inherit; }
+#publish-toolbar a { color: #1f4e8c; }
+#publish-toolbar .key { display: inline-block; width: 1.6em; height: 0.9em; vertical-align: middle; margin-right: 0.3em;
+  outline: 1px dashed #b08a1e; outline-offset: -2px; }
+#publish-toolbar .key.fuzzy { outline-color: #c0552b; }
+@media print { #publish-toolbar, #publish-unit, #publish-bar { display: none; } }
 #publish-unit code { font-family: "DejaVu Sans Mono", monospace; font-size: 0.92em; user-select: all; }
 #publish-unit button { position: absolute; top: 0.3em; right: 0.4em; border: 0; background: none; font-size: 1.2em;
   cursor: pointer; color: #5c5c5c; }
@@ -235,13 +262,24 @@ _SCRIPT = """<script id="publish-preview">
     if (!info) { row('unit', el.dataset.u + ' (not translatable)'); }
     else {
       row('PO file', info.po + (info.line ? ':' + info.line : ' (not in the catalog yet: run publish update)'), 'po', true);
-      row('state', info.state);
+      row('state', info.state + (info.flags && info.flags.length ? ' (' + info.flags.join(', ') + ')' : ''));
       row('msgctxt', info.msgctxt, null, true);
       row('msgid', info.msgid, 'msgid');
+      row('msgstr', info.msgstr, 'msgstr');
+      (info.findings || []).forEach(function (f) { row(f.severity, f.message + ' [' + f.check + ']', 'finding ' + f.severity); });
+      (info.terms || []).forEach(function (t) { row('glossary', t.term + ' = ' + (t.target || '(no entry for this language)'), 'term'); });
       row('source', info.source + ' \u2014 ' + info.where, null, true);
     }
     box.appendChild(close); box.appendChild(dl);
   }
+  var nav = document.getElementById('publish-toolbar');
+  if (nav) nav.addEventListener('change', function (ev) {
+    var which = ev.target.dataset.go; if (!which || !ev.target.value) return;
+    var edition = which === 'edition' ? ev.target.value : (nav.dataset.edition || nav.querySelector('[data-go=edition]').value);
+    var doc = which === 'doc' ? ev.target.value : nav.dataset.doc;
+    if (!edition) edition = nav.querySelector('[data-go=edition] option[value]:not([value=""])').value;
+    location.href = '/' + encodeURIComponent(edition) + '/' + encodeURIComponent(doc) + '.html' + location.hash;
+  });
   if (parts.length === 2 && /\\.html$/.test(parts[1])) {
     var edition = parts[0], doc = parts[1].replace(/\\.html$/, '');
     document.addEventListener('click', function (ev) {
@@ -267,9 +305,32 @@ _MISSING = """<!DOCTYPE html>
 """
 
 
-def inject(page: bytes, version: int = 0) -> bytes:
+def toolbar(project: Project, url_path: str) -> str:
+    """The preview's own bar on every page: the document and the edition to
+    show (each a list of what the project defines), links to every file and
+    to the progress page, and what the outlines mean."""
+    from .build import edition_languages
+    parts = [p for p in url_path.split("/") if p]
+    edition, doc = (parts[0], parts[1][:-len(".html")]) if len(parts) == 2 and parts[1].endswith(".html") else ("", "")
+    docs = [d.name for d in project.documents]
+    editions = list(edition_languages(project))
+
+    def options(values, chosen):
+        blank = "" if chosen in values else '<option value="" selected>—</option>'
+        return blank + "".join(f'<option value="{html.escape(v)}"{" selected" if v == chosen else ""}>'
+                               f'{html.escape(v)}</option>' for v in values)
+    return (f'<nav id="publish-toolbar" aria-label="publish preview" data-edition="{html.escape(edition)}" '
+            f'data-doc="{html.escape(doc or docs[0] if docs else "")}">'
+            f'<label>document <select data-go="doc">{options(docs, doc)}</select></label>'
+            f'<label>edition <select data-go="edition">{options(editions, edition)}</select></label>'
+            '<a href="/">all files</a><a href="/status.html">progress</a>'
+            '<span><span class="key"></span>untranslated</span><span><span class="key fuzzy"></span>fuzzy</span>'
+            '<span>click a sentence: its catalog entry</span></nav>')
+
+
+def inject(page: bytes, version: int = 0, bar: str = "") -> bytes:
     text = page.decode("utf-8", "replace")
-    extra = _STYLE + "\n" + _SCRIPT.replace("__VERSION__", str(int(version))) + "\n"
+    extra = bar + _STYLE + "\n" + _SCRIPT.replace("__VERSION__", str(int(version))) + "\n"
     at = text.rfind("</body>")
     text = text[:at] + extra + text[at:] if at >= 0 else text + extra
     return text.encode("utf-8")
@@ -346,12 +407,6 @@ class Preview:
     def build_dir(self) -> Path:
         return self.project.build_dir
 
-    def home(self) -> str:
-        p = self.project
-        doc = p.documents[0].name
-        edition = f"{p.source_language}-{p.target_languages[0]}" if p.target_languages else p.source_language
-        return f"/{edition}/{doc}.html"
-
     # -- building --
 
     def rebuild(self, plans: list[Plan] | None) -> None:
@@ -386,17 +441,22 @@ class Preview:
         self.write_status()
 
     def write_status(self) -> None:
-        """build/status.html, after the pages (a translator waits for those)."""
-        from .render import status
-        target = self.build_dir / "status.html"
-        try:
-            before = target.read_bytes() if target.exists() else None
-            status.write(self.project)
-        except PublishError as exc:
-            self.log(f"publish: status page: {exc}")
-            return
-        if target.read_bytes() != before:
-            self.state.publish(paths=["/status.html"])
+        """build/status.html and build/index.html (every file, what is stale),
+        after the pages (a translator waits for those)."""
+        from .render import index, status
+        changed = []
+        for name, write in (("status.html", status.write), ("index.html", index.write)):
+            target = self.build_dir / name
+            try:
+                before = target.read_bytes() if target.exists() else None
+                write(self.project)
+            except PublishError as exc:
+                self.log(f"publish: {name}: {exc}")
+                continue
+            if target.read_bytes() != before:
+                changed.append("/" + name)
+        if changed:
+            self.state.publish(paths=changed + (["/"] if "/index.html" in changed else []))
 
     def on_change(self, paths: set[str]) -> None:
         from . import config
@@ -432,6 +492,8 @@ class Preview:
         most one map per edition × document (a request cannot grow it)."""
         from .build import edition_languages
         langs = [l for l in edition_languages(self.project).get(edition, ()) if l in self.project.target_languages]
+        if edition == self.project.source_language:
+            langs = self.project.target_languages[:1]   # the source edition: the entry of the first translation
         if not langs or document not in {d.name for d in self.project.documents}:
             raise UnknownUnits(f"no units for {edition}/{document}")
         key = (edition, document)
@@ -503,8 +565,6 @@ def _handler(preview: Preview, timeout: float = REQUEST_TIMEOUT):
                 return self._events(int(since) if since.isdigit() else None)
             if path.startswith("/_publish/units/") and path.endswith(".json"):
                 return self._units(path[len("/_publish/units/"):-len(".json")])
-            if path == "/":  # the bilingual preview of the first document, under its own name
-                return self._send(HTTPStatus.FOUND, b"", "text/plain", {"Location": preview.home()})
             with preview.state.cond:
                 version = preview.state.version   # before reading the file: a later change is news
             target = preview.resolve(path)
@@ -513,13 +573,14 @@ def _handler(preview: Preview, timeout: float = REQUEST_TIMEOUT):
             if not target.is_file():
                 if target.suffix == ".html":
                     # not built (yet): a page that shows why and reloads once it is
-                    body = inject(_MISSING.format(path=html.escape(path)).encode("utf-8"), version)
+                    body = inject(_MISSING.format(path=html.escape(path)).encode("utf-8"), version,
+                                  toolbar(preview.project, path))
                     return self._send(HTTPStatus.NOT_FOUND, body, "text/html; charset=utf-8")
                 return self._not_found()
             body = target.read_bytes()
             ctype = CONTENT_TYPES.get(target.suffix.lower(), "application/octet-stream")
             if target.suffix.lower() == ".html":
-                body = inject(body, version)
+                body = inject(body, version, toolbar(preview.project, path))
             self._send(HTTPStatus.OK, body, ctype)
 
         def _units(self, rest: str):

@@ -53,7 +53,7 @@ def server(tmp_path_factory):
 def page(browser, server):
     ctx = browser.new_context(viewport={"width": 1280, "height": 900})
     pg = ctx.new_page()
-    pg.goto(server[1], wait_until="load")
+    pg.goto(server[1] + "fa-en/report.html", wait_until="load")
     yield pg
     ctx.close()
 
@@ -80,7 +80,7 @@ def _unit_number(base: str, msgid: str) -> str:
 
 def test_saved_translation_appears_without_reload(server, page):
     root, base = server
-    assert page.url == base + "fa-en/report.html"     # / is the parallel text of the first document
+    assert page.url == base + "fa-en/report.html"
     path, po, entry = _entry(root, 3)
     n = _unit_number(base, entry.msgid)
     target = page.locator(f'.side.target .u[data-u="{n}"]')
@@ -128,6 +128,63 @@ def test_untranslated_units_stand_out_and_click_shows_location(server, page):
     text = panel.inner_text()
     assert f"translations/en/report.po:{line}" in text
     assert entry.msgid in text and "untranslated" in text
+
+
+def test_the_preview_is_a_workplace(server, browser):
+    """Issue 17: from the index at /, switch edition with the preview's bar,
+    click a sentence, see its translation, its findings and its glossary
+    terms; save a change to the catalog and see the page follow."""
+    root, base = server
+    path = root / "translations" / "en" / "report.po"
+    po = polib.pofile(str(path), wrapwidth=0)
+    entry = next(e for e in po if e.msgid and not e.obsolete and not e.msgctxt and e.msgstr
+                 and "fuzzy" not in e.flags and "glossary:" in (e.comment or "") and "[^" not in e.msgid)
+    entry.msgstr = entry.msgstr.rstrip(".") + " <b>now</b>."   # a finding: raw HTML is printed, not applied
+    po.save(str(path))
+    import time
+    saved = time.time()
+    deadline = time.monotonic() + 3 * WAIT_MS / 1000
+    build = root / "build"
+    while time.monotonic() < deadline:   # the preview has rebuilt with it (no reload races the clicks below)
+        pages = [build / "en" / "report.html", build / "fa-en" / "report.html"]
+        if all("&lt;b&gt;now" in p.read_text(encoding="utf-8") for p in pages) \
+                and (build / "index.html").stat().st_mtime >= saved:
+            break
+        time.sleep(0.2)
+    time.sleep(1)
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = ctx.new_page()
+    try:
+        pg.goto(base, wait_until="load")
+        assert pg.locator("main a[href='fa-en/report.html']").count() >= 1      # every file, listed
+        assert _get(base + "index.html")[0] == 200
+        bar = pg.locator("#publish-toolbar")
+        assert "untranslated" in bar.inner_text() and "fuzzy" in bar.inner_text()   # the legend
+        with pg.expect_navigation():
+            bar.locator("select[data-go=edition]").select_option("fa-en")
+        assert pg.url == base + "fa-en/report.html"
+        with pg.expect_navigation():
+            pg.locator("#publish-toolbar select[data-go=edition]").select_option("en")
+        assert pg.url == base + "en/report.html", pg.url
+        n = _unit_number(base, entry.msgid)
+        pg.wait_for_function("n => document.querySelector('.u[data-u=\"' + n + '\"]') !== null", arg=n,
+                             timeout=WAIT_MS)
+        pg.locator(f'.u[data-u="{n}"]').first.click()
+        panel = pg.locator("#publish-unit")
+        panel.wait_for(timeout=WAIT_MS)
+        text = panel.inner_text()
+        assert entry.msgstr in text                            # the translation as it stands
+        assert "[html]" in text and "error" in text            # what check finds in it
+        assert "glossary" in text                              # the terms it holds
+        # a saved change reaches the open page
+        po = polib.pofile(str(path), wrapwidth=0)
+        po.find(entry.msgid).msgstr = "Saved from the editor."
+        po.save(str(path))
+        pg.wait_for_function("([n, t]) => { const el = document.querySelector('.u[data-u=\"' + n + '\"]');"
+                             " return el && el.textContent.includes(t); }", arg=[n, "Saved from the editor."],
+                             timeout=WAIT_MS)
+    finally:
+        ctx.close()
 
 
 @pytest.mark.parametrize("path", ["../publish.yml", "%2e%2e/publish.yml", "fa/../../publish.yml",

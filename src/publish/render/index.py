@@ -36,6 +36,7 @@ thead th { font-weight: normal; color: #5c5c5c; font-size: 0.9em; }
 tbody th { font-weight: normal; }
 th img { width: 3em; height: auto; vertical-align: middle; margin-inline-end: 0.6em; border: 1px solid #e4dfd6; }
 .size, .missing { color: #5c5c5c; font-size: 0.85em; white-space: nowrap; }
+.stale { color: #8f1d1d; font-size: 0.85em; white-space: nowrap; }
 """
 
 
@@ -83,6 +84,12 @@ def listed(project: Project) -> list[str]:
     return [f for f in NAMED if f in DEFAULT or made(f)]
 
 
+def _newest_input(project: Project, doc: Document, langs) -> float:
+    """When the text of an edition last changed: its source, its catalogs."""
+    paths = [doc.source] + [project.po_path(doc, l) for l in langs if l != project.source_language]
+    return max((p.stat().st_mtime for p in paths if p.is_file()), default=0.0)
+
+
 def section(project: Project, lang: str, doc_titles: dict[str, dict[str, tuple[str, str]]]) -> str:
     """The table of every document, edition and format, in ``lang``."""
     tag = languages.tag(lang)
@@ -96,6 +103,7 @@ def section(project: Project, lang: str, doc_titles: dict[str, dict[str, tuple[s
         out.append(f'<table>\n<thead><tr><th scope="col">{_e(label(lang, "edition_name"))}</th>{head}</tr></thead>\n<tbody>')
         for edition, langs in editions(project).items():
             folder = project.build_dir / edition
+            newest = _newest_input(project, doc, langs)
             cover = output_name(project, doc, langs[-1], "cover")
             thumb = f'<img src="{_e(edition)}/{_e(cover)}" alt="">' if (folder / cover).is_file() else ""
             cells = []
@@ -103,9 +111,13 @@ def section(project: Project, lang: str, doc_titles: dict[str, dict[str, tuple[s
                 file = output_name(project, doc, langs[-1], fmt)
                 path = folder / file
                 if path.is_file():
+                    # the preview rebuilds only the web pages: a PDF or EPUB made
+                    # before the last edit says so rather than pass for current
+                    stale = (f' <span class="stale">{_e(label(lang, "stale"))}</span>'
+                             if fmt != "html" and path.stat().st_mtime < newest else "")
                     cells.append(f'<td><a href="{_e(edition)}/{_e(file)}" hreflang="{languages.tag(langs[-1])}"'
                                  f'>{_e(label(lang, "format_" + fmt))}</a> '
-                                 f'<span class="size">{_e(size_text(path.stat().st_size, lang))}</span></td>')
+                                 f'<span class="size">{_e(size_text(path.stat().st_size, lang))}</span>{stale}</td>')
                 else:
                     cells.append(f'<td class="missing">{_e(label(lang, "not_built"))}</td>')
             out.append(f'<tr><th scope="row">{thumb}{_e(name(langs, lang))}</th>{"".join(cells)}</tr>')
