@@ -214,7 +214,8 @@ def test_weasyprint_failure_is_one_line(base, tmp_path, monkeypatch):
     def broken(self, *args, **kwargs):
         raise RuntimeError("cairo ran out of paper")
 
-    monkeypatch.setattr(weasyprint.HTML, "write_pdf", broken)
+    # the PDF is laid out (HTML.render), perhaps again, then written (Document.write_pdf)
+    monkeypatch.setattr(weasyprint.HTML, "render", broken)
     root = tmp_path / "project"
     shutil.copytree(base, root)
     before = snapshot(root)

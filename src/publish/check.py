@@ -312,6 +312,7 @@ _NUMBER_TOKEN = re.compile(
     r"|(?P<word>[^\W\d_]+(?:\u200c[^\W\d_]+)*)"
 )
 _HARAKAT = re.compile("[\u064b-\u065f\u0670\u0640]")
+_MAX_DIGITS = 24   # more is a code, not an amount (and past 28 digits Decimal rounds)
 _RANGE_DASH = re.compile(r"\s*[-‐‑–/]\s*")
 _FA_HALF = "نیم"
 # the denominators of English fractions; the singular ones only after "one"/"a"
@@ -464,6 +465,10 @@ def numbers_in(text: str) -> list[tuple[Decimal, str]]:
         nxt = tokens[i + 1][3] if i + 1 < len(tokens) else ""
         prev = tokens[i - 1][3] if i > 0 else ""
         adjacent = phrase is not None and _JOIN_GAP.fullmatch(text[phrase.end:start]) is not None
+        if num and len(num) > _MAX_DIGITS:
+            close()   # a long run of digits is a code or a key, not an amount (int() refuses 4,300)
+            i += 1
+            continue
         if num:
             value = _decimal(num)
             if joining:

@@ -102,11 +102,7 @@ def read_source(path: Path, display: str | None = None) -> tuple[str, str | None
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise PublishError("NUL byte in source", path=display, line=line)
-    control = norm.CONTROLS.search(text)
-    if control:
-        line = text.count("\n", 0, control.start()) + 1
-        raise PublishError(f"control character U+{ord(control.group()):04X} in source: invisible, and no EPUB "
-                           "may hold it; remove it (`publish import` removes them)", path=display, line=line)
+    check_controls(text, display)
     if not text.strip():
         raise PublishError("source is empty", path=display)
     check_blocks(text, display)
@@ -126,6 +122,17 @@ MAX_BLOCK_CHARS = 100_000
 # emphasis in links …); real documents stay under ten.
 MAX_DEPTH = 64
 _CONTAINER_PREFIX = re.compile(r"(?:[ \t]{0,3}(?:>|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t]))[ \t]?)")
+
+
+def check_controls(text: str, display: str) -> None:
+    """A NUL or a control character (normalize.CONTROLS) is refused with its line."""
+    if "\x00" in text:
+        raise PublishError("NUL byte in source", path=display, line=text[: text.index("\x00")].count("\n") + 1)
+    control = norm.CONTROLS.search(text)
+    if control:
+        line = text.count("\n", 0, control.start()) + 1
+        raise PublishError(f"control character U+{ord(control.group()):04X} in source: invisible, and no EPUB "
+                           "may hold it; remove it (`publish import` removes them)", path=display, line=line)
 
 
 def check_blocks(text: str, display: str) -> None:
@@ -255,7 +262,8 @@ def load(path: Path, rules: dict[str, bool], display: str | None = None,
 
 def parse(text: str, rules: dict[str, bool], display: str, path: Path | None = None) -> Source:
     """Markdown text → a normalised Source (what ``load`` does after reading)."""
-    check_footnotes(text, display)  # load has, in read_source
+    check_controls(text, display)   # load has, in read_source
+    check_footnotes(text, display)
     blocks, meta, jsons = _parse(text, rules, display, None)
     return Source(path or Path(display), text, blocks, meta, blocks_json=jsons)
 
