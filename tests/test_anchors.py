@@ -72,3 +72,28 @@ def test_a_pdf_older_than_its_catalog_is_marked_stale_in_the_index(synthetic_pro
     assert 'href="en/doc.html"' in page and page.count('class="stale"') == len(rows)   # the page is current
     os.utime(pdf, (po.stat().st_mtime + 60, po.stat().st_mtime + 60))
     assert 'class="stale"' not in index.page(project)
+
+
+def test_preview_links_are_web_addresses_under_catalog_preview_url(synthetic_project):
+    """Weblate makes links only of http(s) addresses (issue 19)."""
+    cfg = synthetic_project / "publish.yml"
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace(
+        "catalog:\n", "catalog:\n  preview_url: https://press.example.org/book\n", 1), encoding="utf-8")
+    project = config.load(synthetic_project)
+    assert project.preview_url == "https://press.example.org/book/"
+    update.update(project)
+    po = catalog.read(project.po_path(project.documents[0], "en"))
+    links = [m.group(1) for e in po if e.msgid for m in PREVIEW.finditer(e.comment or "")]
+    assert links and all(l == "https://press.example.org/book/en/doc.html" for l in links)
+
+
+def test_preview_url_must_be_a_web_address(synthetic_project):
+    import pytest
+    from publish.errors import PublishError
+    cfg = synthetic_project / "publish.yml"
+    text = cfg.read_text(encoding="utf-8")
+    cfg.write_text(text.replace("catalog:\n", "catalog:\n  preview_url: javascript:alert(1)\n", 1), encoding="utf-8")
+    with pytest.raises(PublishError) as caught:
+        config.load(synthetic_project)
+    line = text[: text.index("catalog:\n")].count("\n") + 2
+    assert str(caught.value).startswith(f"publish.yml:{line}: ")

@@ -74,7 +74,7 @@ def template(project: Project, doc: Document, units: list[Unit]) -> polib.POFile
             # number): removing a list item changes no other entry.  The
             # link is to the unit's first place in the source edition;
             # ``merge`` points it at the catalog's own edition.
-            comment = f"{unit.place}\n{preview(project.source_language, doc.name, unit.anchor)}"
+            comment = f"{unit.place}\n{preview(project.source_language, doc.name, unit.anchor, project.preview_url)}"
             if unit.section:
                 comment = "section: " + " › ".join(s for s in unit.section if s) + "\n" + comment
             entry = polib.POEntry(msgid=unit.msgid, msgstr="", occurrences=[], comment=comment,
@@ -86,20 +86,20 @@ def template(project: Project, doc: Document, units: list[Unit]) -> polib.POFile
     return pot
 
 
-def preview(edition: str, document: str, anchor: str) -> str:
+def preview(edition: str, document: str, anchor: str, base: str = "") -> str:
     """The comment that links a unit to where it is shown: relative to
     ``build/`` (``en/report.html#u-k3j9x2ab``), so it holds wherever the
-    build is published; Weblate can prefix it (docs/weblate.md)."""
-    return f"{PREVIEW}{edition}/{document}.html#u-{anchor}"
+    build is published, or under ``catalog.preview_url`` when the project
+    says where that is: Weblate makes links only of http(s) addresses."""
+    return f"{PREVIEW}{base}{edition}/{document}.html#u-{anchor}"
+
+
+_PREVIEW_EDITION = re.compile(r"(\n" + re.escape(PREVIEW) + r"\S*?)([^/\s]+)(/[^/\s]+\.html#u-)")
 
 
 def _for_edition(comment: str, edition: str) -> str:
     """``comment`` with its preview link pointing into ``edition``."""
-    at = comment.find("\n" + PREVIEW)
-    if at < 0:
-        return comment
-    start = at + 1 + len(PREVIEW)
-    return comment[:start] + edition + comment[comment.index("/", start):]
+    return _PREVIEW_EDITION.sub(lambda m: m.group(1) + edition + m.group(3), comment, count=1)
 
 
 def _with_flags(flags: list[str], wanted: list[str]) -> list[str]:

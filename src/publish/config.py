@@ -90,6 +90,7 @@ class Project:
     normalize: dict[str, bool] = field(default_factory=lambda: {r: True for r in NORMALIZE_RULES})
     line_numbers: bool = True
     wrap: int = 0                    # catalog.wrap: 0, no wrapping (msgcat --no-wrap); N, as msgcat -w N
+    preview_url: str = ""            # catalog.preview_url: where build/ is published, for the #. preview: links
     paper: str = "A5"
     pdf_ua: bool = False
     date: str = ""
@@ -487,7 +488,15 @@ def _wrap(ctx, node, key):
     return value
 
 
-_CATALOG = {"line_numbers": (_bool, False), "bugs_address": (_str, False), "wrap": (_wrap, False)}
+def _base_url(ctx, node, key):
+    """Where build/ is published (https://press.example.org/report/): the
+    preview comments become addresses Weblate makes links of."""
+    url = _url(ctx, node, key)
+    return url if url.endswith("/") else url + "/"
+
+
+_CATALOG = {"line_numbers": (_bool, False), "bugs_address": (_str, False), "wrap": (_wrap, False),
+            "preview_url": (_base_url, False)}
 def _bleed(ctx, node, key):
     """A length a printer asks for (3mm, 0.125in, 9pt), at most 20 mm, as
     CSS writes it; 0 is no bleed."""
@@ -635,6 +644,7 @@ def load(root: Path | None = None) -> Project:
         normalize=normalize,
         line_numbers=catalog.get("line_numbers", True),
         wrap=catalog.get("wrap", 0),
+        preview_url=catalog.get("preview_url", ""),
         bugs_address=catalog.get("bugs_address", ""),
         paper=pdf.get("paper", "A5"),
         pdf_ua=pdf.get("pdf_ua", False),

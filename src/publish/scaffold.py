@@ -83,6 +83,8 @@ catalog:
   line_numbers: true               # false: references without line numbers, for quieter diffs
   # wrap: 0                        # 0: long lines not wrapped (msgcat --no-wrap); 79: as msgcat -w 79
                                    # writes them (needs gettext), for a team whose tools wrap
+  # preview_url: https://press.example.org/book/   # where build/ is published: each entry's
+                                   # "#. preview:" link becomes an address Weblate shows as a link
 
 pdf:
   paper: A5                        # A5 | A4 | Letter

@@ -108,10 +108,12 @@ ADDED = "این جمله برای آزمودن رفت و برگشت با [ویب
 BROKEN_EN = "This sentence was added to test the round trip with [Weblate] (https://weblate.org/)."
 EDIT_PREFIX = "همچنین "   # "also": an edit small enough for a fuzzy match
 
-# What waits for issue 17 (the translator's loop), by name
-AWAITING_ISSUE_17 = {
-    "preview-link": "the preview link is one Weblate can follow (an http(s) address)",
-}
+# where the test's press publishes build/ (catalog.preview_url)
+PREVIEW_URL = "https://press.example.org/report/"
+
+# What waits for issue 17 (the translator's loop), by name: nothing now
+# (the preview link became an address with catalog.preview_url)
+AWAITING_ISSUE_17: dict[str, str] = {}
 
 
 def awaiting() -> set[str]:
@@ -622,6 +624,11 @@ def rounds(report: Report, procs: Processes, tmp: Path, pgdir: Path, python: str
         run(["git", "clone", "--quiet", "--bare", "--single-branch", ROOT, upstream], "git clone --bare")
         branch = run(["git", "symbolic-ref", "--short", "HEAD"], "git symbolic-ref", cwd=upstream).stdout.strip()
         run(["git", "clone", "--quiet", f"file://{upstream}", clone.path], "git clone")
+        # the press publishes build/ on its site and says where (catalog.preview_url), so each
+        # entry's "#. preview:" comment is an address Weblate makes a link of
+        config = clone.read("publish.yml")
+        expect("\ncatalog:\n" in config, "publish.yml has no catalog: section to add preview_url to", config[:500])
+        clone.write("publish.yml", config.replace("\ncatalog:\n", f"\ncatalog:\n  preview_url: {PREVIEW_URL}\n", 1))
         clone.publish("update")
         if clone.git("status", "--porcelain"):
             # a checkout whose catalogs lag its source: CI's catalog job would commit this
@@ -816,6 +823,8 @@ def round_preview(report: Report, weblate: Weblate, clone: Clone, a: dict) -> No
     with step("4 source string location → preview") as notes:
         unit = weblate.call("GET", f"/api/units/{a['id']}/")
         found = re.search(r"preview:\s*(\S+#(u-[\w-]+))", unit.get("note", ""))
+        expect(found is not None and found.group(1).startswith(PREVIEW_URL),
+               "the preview link is not under catalog.preview_url", f"note: {unit.get('note')!r}")
         expect(found is not None, "the unit's notes in Weblate have no preview: link",
                f"note: {unit.get('note')!r}\nlocation: {unit.get('location')!r}")
         link, anchor = found.groups()
