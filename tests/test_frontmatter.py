@@ -281,7 +281,8 @@ def test_import_puts_front_matter_in_publish_yml_and_nothing_in_the_units(projec
         assert '<meta name="keywords" content="شعر, زندگی">' in head   # HTML's keywords are comma-separated
     fa = (project / "build" / "fa" / "essay.html").read_text(encoding="utf-8")
     assert '<p class="book-author">مریم احمدی، علی رضایی</p>' in fa
-    assert '<p class="book-date">۱ مارس ۲۰۲۴</p>' in fa        # the text's date, as Persian writes it
+    # the text's date as Persian writes it: Solar Hijri, the Gregorian beside it
+    assert '<p class="book-date">۱۱ اسفند ۱۴۰۲ (۱ مارس ۲۰۲۴)</p>' in fa
     en = (project / "build" / "en" / "essay.html").read_text(encoding="utf-8")
     assert '<p class="book-date">March 1, 2024</p>' in en
 
