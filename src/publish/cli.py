@@ -293,6 +293,10 @@ def glossary_cmd(ctx, tbx):
               help="Only this format; repeatable. booklet (the PDF imposed two-up for an office printer, "
                    "<document>.booklet.pdf) is made only when named.")
 @click.option("--strict", is_flag=True, help="Fail if any unit is untranslated or fuzzy.")
+@click.option("--min-translated", type=click.FloatRange(0, 100), default=None, metavar="PERCENT",
+              help="Build a language's editions only when at least PERCENT of its units are translated "
+                   "(as publish status counts them); the others are named and skipped, and the build "
+                   "exits 0. The source's edition is always built.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Say what was rendered and why, and what was skipped.")
 @click.option("--force", is_flag=True, help="Render everything again, even what is up to date.")
@@ -302,7 +306,7 @@ def glossary_cmd(ctx, tbx):
               help="Build even when a picture cannot be found: its description is shown, marked.")
 @click.argument("documents", nargs=-1, shell_complete=_DOCUMENTS)
 @click.pass_context
-def build(ctx, editions, formats, strict, quiet, verbose, force, jobs, keep_going, documents):
+def build(ctx, editions, formats, strict, min_translated, quiet, verbose, force, jobs, keep_going, documents):
     """Assemble the editions into build/<edition>/<document>.<format>.
 
     Only outputs whose inputs changed are rendered again; they render side by
@@ -314,12 +318,33 @@ def build(ctx, editions, formats, strict, quiet, verbose, force, jobs, keep_goin
     from .build import build as run
     project = _project(ctx)
     view = _BuildView(quiet, verbose, live=not quiet and sys.stdout.isatty())
+    groups, held = _held_back(project, list(editions), list(documents), min_translated)
     try:
-        result = run(project, list(editions) or None, list(formats) or None, list(documents) or None,
-                     strict=strict, on_output=view.done, force=force, jobs=jobs,
-                     on_plan=view.plan, on_start=view.start, keep_going=keep_going)
+        result = None
+        for chosen, docs in groups:   # one build, unless documents hold back different languages
+            part = run(project, chosen, list(formats) or None, docs,
+                       strict=strict, on_output=view.done, force=force, jobs=jobs,
+                       on_plan=view.plan, on_start=view.start, keep_going=keep_going)
+            view.stop()
+            if result is None:
+                result = part
+            else:
+                result.outputs += part.outputs
+                result.progress.update(part.progress)
+                result.notices += part.notices
+                result.warnings += part.warnings
     finally:
         view.stop()
+    if result is None:   # every edition asked for is held back
+        from .build import BuildResult
+        result = BuildResult()
+    from .status import percent
+    for (doc, lang), (stats, names) in sorted(held.items()):
+        # held back as po4a's --keep holds back a translation: the policy working, not a
+        # failure, so the build exits 0 and the languages over the threshold are published
+        click.echo(f"publish: {doc} {lang}: {percent(stats)}% translated, under --min-translated "
+                   f"{min_translated:g}%: the {' and '.join(names)} edition{'s are' if len(names) > 1 else ' is'} "
+                   f"not built", err=True)
     for notice in result.notices:
         click.echo(f"publish: {notice}", err=True)
     for warning in result.warnings:
@@ -348,12 +373,40 @@ def build(ctx, editions, formats, strict, quiet, verbose, force, jobs, keep_goin
         if skipped:
             click.echo(f"nothing to do: {_count(skipped, 'output')} up to date" if skipped == len(result.outputs)
                        else f"{_count(skipped, 'output')} up to date")
-        from .status import percent
         for (doc, lang), p in sorted(result.progress.items()):   # as status and the colophon say it
             note = f"{doc} {lang}: {percent(p)}% translated ({p.translated} of {_count(p.units, 'unit')})"
             if p.untranslated or p.fuzzy:
                 note += f"; {p.untranslated} untranslated and {p.fuzzy} fuzzy shown in the original"
             click.echo(note)
+
+
+def _held_back(project, editions: list[str], documents: list[str], threshold: float | None):
+    """What ``build --min-translated`` asks ``build.build`` for: groups of
+    (editions, documents) to build, documents holding back the same
+    languages together (so usually one build), and for each translation
+    under ``threshold`` (``status.held_back``: counted as status counts)
+    its counts and the editions asked for that are not built.  The source's
+    edition is never held back."""
+    if threshold is None:
+        return [(editions or None, documents or None)], {}
+    from .build import edition_languages, edition_name
+    from .status import held_back
+    under = held_back(project, threshold, documents or None)
+    known = edition_languages(project)
+    named = {edition_name(project, n, known) for n in editions}
+    asked = {n: langs for n, langs in known.items() if not editions or n in named}
+    groups: dict[tuple[str, ...], list[str]] = {}
+    held: dict = {}
+    for doc in documents or [d.name for d in project.documents]:
+        keep = []
+        for name, langs in asked.items():
+            out = [l for l in langs if (doc, l) in under]
+            for l in out:
+                held.setdefault((doc, l), (under[(doc, l)], []))[1].append(name)
+            if not out:
+                keep.append(name)
+        groups.setdefault(tuple(keep), []).append(doc)
+    return [(list(keep), docs) for keep, docs in groups.items() if keep], held
 
 
 class _BuildView:

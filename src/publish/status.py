@@ -199,3 +199,12 @@ def collect(project: Project, documents: list[str] | None = None) -> list[Row]:
             rows.append(Row(doc.name, lang, project.po_path(doc, lang).relative_to(project.root).as_posix(),
                             stats, po is not None, stale(states, po)))
     return rows
+
+
+def held_back(project: Project, threshold: float, documents: list[str] | None = None) -> dict[tuple[str, str], catalog.Stats]:
+    """(document, language) → its counts, for each translation under
+    ``threshold`` percent: ``build --min-translated`` builds none of its
+    editions.  The same counts as ``publish status`` and the colophon, from
+    the same function; the source's own edition is never held back."""
+    return {(r.document, r.language): r.stats for r in collect(project, documents)
+            if r.stats.percent < threshold}
