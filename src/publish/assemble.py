@@ -22,6 +22,7 @@ from .metadata import fields as metadata_fields
 from .source import MAX_DEPTH, Source, no_gc, run_pandoc
 from .normalize import CONTROLS
 from .tree import SPACE_LIKE, STYLED, WRAPPING, children, defines_macros, nesting_depth, to_json, with_children
+from .tree import words as _words
 
 # The translation reader: CommonMark inline syntax plus the few extensions a
 # translator needs (strikeout, sub/superscript, spans for small caps); no raw
@@ -485,15 +486,6 @@ def _block_inlines(block) -> list:
         if out:
             out.append({"t": "Space"})
         out.extend(_block_inlines(el))
-    return out
-
-
-def _words(text: str) -> list:
-    out: list = []
-    for word in text.split():
-        if out:
-            out.append({"t": "Space"})
-        out.append({"t": "Str", "c": word})
     return out
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from .render.labels import label
 from .tree import SPACE_LIKE, stringify
+from .tree import words as _words
 
 # Estimates in characters of the text type, from the narrowest paper (A5,
 # the default): its text block holds about 65 characters a line, half of it
@@ -55,15 +56,6 @@ def lone_picture(block: dict) -> tuple[dict, dict | None] | None:
         if len(inner) == 1 and inner[0]["t"] == "Image":
             return inner[0], el
     return None
-
-
-def _words(text: str) -> list:
-    out: list = []
-    for word in text.split():
-        if out:
-            out.append({"t": "Space"})
-        out.append({"t": "Str", "c": word})
-    return out
 
 
 def caption(image: dict, span: dict | None, lang: str, number: int | None) -> list:

@@ -35,6 +35,16 @@ def defines_macros(tex: str) -> bool:
     return "\\" in tex and _MACRO_DEFINITION.search(tex) is not None
 
 
+def words(text: str) -> list[Inline]:
+    """Plain text as inlines: a Str per word, a Space between."""
+    out: list[Inline] = []
+    for word in text.split():
+        if out:
+            out.append({"t": "Space"})
+        out.append({"t": "Str", "c": word})
+    return out
+
+
 def children(el: Inline) -> list[Inline]:
     """The inlines inside a styled or wrapping inline (not inside a Note,
     whose content is blocks); empty for everything else."""
