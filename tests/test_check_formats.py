@@ -10,18 +10,10 @@ import pytest
 from click.testing import CliRunner
 
 from publish import catalog, check
+from conftest import SYNTHETIC_CONFIG
 from publish.cli import main
 
-CONFIG = """\
-title:
-  fa: آزمون
-  en: Test
-source_language: fa
-target_languages: [en]
-documents:
-  - name: doc
-    source: source/fa/doc.md
-"""
+CONFIG = SYNTHETIC_CONFIG   # the same project (its other keys are the defaults)
 SOURCE = """\
 # عنوان کتاب
 

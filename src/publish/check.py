@@ -1196,7 +1196,7 @@ def title(source: str, target: str, ctx: Context) -> Iterator[str]:
 # What a translator cannot silence: checks that guard the reader, not the
 # translation's quality (a "# check: ignore bidi" let a U+202E through
 # --strict).  Named here even before they exist, so a new one is safe at once.
-UNSILENCEABLE = frozenset({"bidi", "control", "html"})
+UNSILENCEABLE = frozenset({"bidi", "html"})   # control characters: refused when a catalog is read
 # The checks that read a translator's notes (^[…]) with the rest: what guards
 # readers, and the notes' own form.  The others compare the translation with
 # the source, which a note is not part of (a year or a link in a note is no
